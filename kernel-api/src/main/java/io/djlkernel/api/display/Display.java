@@ -1,0 +1,92 @@
+package io.djlkernel.api.display;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The display functions every cell has without imports ({@code import static io.djlkernel.api.display.Display.*}
+ * is part of the kernel's start-up). The kernel binds a publisher and a renderer registry at start.
+ */
+public final class Display {
+    private static volatile DisplayPublisher publisher;
+    private static volatile RendererRegistry renderers;
+
+    private Display() {
+    }
+
+    /** Called once by the kernel (and by tests) to connect these functions to a session. */
+    public static void bind(DisplayPublisher displayPublisher, RendererRegistry rendererRegistry) {
+        publisher = Objects.requireNonNull(displayPublisher);
+        renderers = Objects.requireNonNull(rendererRegistry);
+    }
+
+    /** Shows {@code value} with every representation its renderer gives; returns an id for {@link #updateDisplay}. */
+    public static String display(Object value) {
+        String id = newDisplayId();
+        publisher().display(bundleOf(value), id);
+        return id;
+    }
+
+    /** Shows only the given MIME types of {@code value} (text/plain if none of them is available). */
+    public static String display(Object value, String... mimeTypes) {
+        String id = newDisplayId();
+        MimeBundle bundle = bundleOf(value);
+        publisher().display(mimeTypes.length == 0 ? bundle : bundle.only(mimeTypes), id);
+        return id;
+    }
+
+    /** Replaces what an earlier {@link #display} call showed. */
+    public static void updateDisplay(String displayId, Object value) {
+        if (displayId == null || displayId.isEmpty()) throw new IllegalArgumentException("displayId is empty");
+        publisher().update(bundleOf(value), displayId);
+    }
+
+    /** Clears the cell's output; with {@code wait}, only when the next output arrives (no flicker). */
+    public static void clearOutput(boolean wait) {
+        publisher().clearOutput(wait);
+    }
+
+    public static void clearOutput() {
+        clearOutput(false);
+    }
+
+    /** HTML shown as HTML, whether displayed or left as a cell's last expression. */
+    public static MimeBundle html(String html) {
+        return MimeBundle.of(MimeBundle.TEXT_HTML, html).put(MimeBundle.TEXT_PLAIN, "<HTML>");
+    }
+
+    /** Markdown rendered by the front end. */
+    public static MimeBundle markdown(String markdown) {
+        return MimeBundle.of(MimeBundle.TEXT_MARKDOWN, markdown).put(MimeBundle.TEXT_PLAIN, markdown);
+    }
+
+    /** An image: a {@link java.awt.image.BufferedImage} becomes PNG; bytes are sniffed for PNG/JPEG/GIF. */
+    public static MimeBundle image(java.awt.image.RenderedImage image) {
+        return Images.toBundle(image);
+    }
+
+    public static MimeBundle image(byte[] encoded) {
+        return Images.toBundle(encoded);
+    }
+
+    private static MimeBundle bundleOf(Object value) {
+        if (value instanceof MimeBundle) return (MimeBundle) value;
+        return renderers().render(value);
+    }
+
+    private static String newDisplayId() {
+        return UUID.randomUUID().toString();
+    }
+
+    private static DisplayPublisher publisher() {
+        DisplayPublisher p = publisher;
+        if (p == null) throw new IllegalStateException("display is only available inside the kernel");
+        return p;
+    }
+
+    private static RendererRegistry renderers() {
+        RendererRegistry r = renderers;
+        if (r == null) throw new IllegalStateException("display is only available inside the kernel");
+        return r;
+    }
+}

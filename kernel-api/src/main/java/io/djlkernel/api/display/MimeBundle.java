@@ -1,0 +1,67 @@
+package io.djlkernel.api.display;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One displayable value in several representations, keyed by MIME type, as Jupyter's
+ * {@code display_data} / {@code execute_result} messages carry it. Values are Strings for text types,
+ * base64 Strings for binary types, and JSON-able objects (maps, lists, numbers) for {@code +json} types.
+ */
+public final class MimeBundle {
+    public static final String TEXT_PLAIN = "text/plain";
+    public static final String TEXT_HTML = "text/html";
+    public static final String TEXT_MARKDOWN = "text/markdown";
+    public static final String IMAGE_PNG = "image/png";
+    public static final String IMAGE_JPEG = "image/jpeg";
+
+    private final Map<String, Object> data = new LinkedHashMap<>();
+    private final Map<String, Object> metadata = new LinkedHashMap<>();
+
+    public static MimeBundle of(String mimeType, Object value) {
+        return new MimeBundle().put(mimeType, value);
+    }
+
+    public static MimeBundle text(String text) {
+        return of(TEXT_PLAIN, text);
+    }
+
+    public MimeBundle put(String mimeType, Object value) {
+        data.put(mimeType, value);
+        return this;
+    }
+
+    public MimeBundle putMetadata(String key, Object value) {
+        metadata.put(key, value);
+        return this;
+    }
+
+    public Map<String, Object> data() {
+        return data;
+    }
+
+    public Map<String, Object> metadata() {
+        return metadata;
+    }
+
+    public boolean isEmpty() {
+        return data.isEmpty();
+    }
+
+    /** This bundle restricted to the given MIME types, in the order given (text/plain kept as a fallback). */
+    public MimeBundle only(String... mimeTypes) {
+        MimeBundle kept = new MimeBundle();
+        for (String mime : mimeTypes) {
+            if (data.containsKey(mime)) kept.put(mime, data.get(mime));
+        }
+        if (kept.isEmpty() && data.containsKey(TEXT_PLAIN)) kept.put(TEXT_PLAIN, data.get(TEXT_PLAIN));
+        kept.metadata.putAll(metadata);
+        return kept;
+    }
+
+    @Override
+    public String toString() {
+        Object text = data.get(TEXT_PLAIN);
+        return text != null ? text.toString() : "MimeBundle" + data.keySet();
+    }
+}

@@ -1,0 +1,66 @@
+package io.djlkernel.kernel.eval;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Evaluates Java code for the kernel. It knows nothing of Jupyter messages: the protocol layer calls it,
+ * and tests drive it directly. Cell output goes to System.out/err, which the kernel routes.
+ */
+public interface Interpreter extends AutoCloseable {
+
+    /**
+     * Runs a cell: its snippets in order, stopping at the first error.
+     *
+     * @return the value of the cell's last expression, or {@link EvalResult#NONE} when it ends in a statement
+     *         or declaration
+     * @throws EvalException for a compile error, an exception thrown by the code, an interrupt or System.exit
+     */
+    EvalResult eval(String code) throws EvalException;
+
+    /** Stops the running cell (from another thread); returns at once. */
+    void interrupt();
+
+    /** Completions at {@code cursor}; never null. */
+    Completion complete(String code, int cursor);
+
+    /** Signature and documentation of what is at {@code cursor} (end of code included), or null if nothing. */
+    Inspection inspect(String code, int cursor, int detailLevel);
+
+    /** Whether {@code code} is ready to run, as is_complete_request asks. */
+    Completeness isComplete(String code);
+
+    /** Adds jars or class folders to the class path that cells see. */
+    void addToClasspath(List<Path> paths);
+
+    /** The session's variables, in declaration order. */
+    List<Variable> variables();
+
+    @Override
+    void close();
+
+    record Completion(List<String> matches, int cursorStart, int cursorEnd) {
+    }
+
+    /** What inspect_reply shows: a signature line and the documentation (either may be empty). */
+    record Inspection(String signature, String documentation) {
+    }
+
+    /** {@code status} is one of complete, incomplete, invalid, unknown; indent is used when incomplete. */
+    record Completeness(String status, String indent) {
+        public static Completeness complete() {
+            return new Completeness("complete", "");
+        }
+
+        public static Completeness invalid() {
+            return new Completeness("invalid", "");
+        }
+
+        public static Completeness incomplete(String indent) {
+            return new Completeness("incomplete", indent);
+        }
+    }
+
+    record Variable(String name, String type, String valuePreview) {
+    }
+}
