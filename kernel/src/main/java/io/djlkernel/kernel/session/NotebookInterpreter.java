@@ -18,7 +18,11 @@ import io.djlkernel.kernel.magic.NotebookLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,6 +44,7 @@ public final class NotebookInterpreter implements Interpreter {
     private final MagicRunner runner;
     private final List<KernelListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<String> loadedExtensions = new HashSet<>();
+    private final Map<String, Supplier<Object>> usageFields = new ConcurrentHashMap<>();
     private final List<String> pendingNotices = new CopyOnWriteArrayList<>();
     private volatile Path workingDirectory = Path.of("").toAbsolutePath();
     private boolean started;
@@ -119,6 +124,19 @@ public final class NotebookInterpreter implements Interpreter {
         java.close();
     }
 
+    /** Extra usage_reply fields from extensions, read now. */
+    public Map<String, Object> usageFields() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        usageFields.forEach((name, reading) -> {
+            try {
+                fields.put(name, reading.get());
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "usage field " + name + " failed", e);
+            }
+        });
+        return fields;
+    }
+
     /** Magic names with their percent signs, for completion. */
     public List<String> magicNames() {
         return magics.names();
@@ -153,6 +171,11 @@ public final class NotebookInterpreter implements Interpreter {
         @Override
         public void addToClasspath(List<Path> paths) {
             NotebookInterpreter.this.addToClasspath(paths);
+        }
+
+        @Override
+        public void addUsageField(String field, Supplier<Object> reading) {
+            usageFields.put(field, reading);
         }
 
         @Override
