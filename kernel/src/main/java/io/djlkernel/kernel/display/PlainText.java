@@ -148,7 +148,7 @@ final class PlainText {
                 out.raw("null");
                 return;
             }
-            if (depth > 0 && !isContainer(v)) {
+            if (depth > 0) { // a registered renderer's text for nested values too (a tensor inside a list)
                 String rendered = nested(v);
                 if (rendered != null) {
                     out.bounded(rendered);

@@ -118,6 +118,20 @@ class DefaultRendererRegistryTest {
         assertEquals("Shape[1] { Shape(4.0) }", plain(registry.render(new Shape[] {new Square()})));
     }
 
+    static class Batch extends ArrayList<Integer> {
+    }
+
+    @Test
+    void registeredCollectionTypesAreUsedWhenNestedToo() {
+        DefaultRendererRegistry registry = new DefaultRendererRegistry();
+        registry.register(Batch.class, (b, out) -> out.put(MimeBundle.TEXT_PLAIN, "Batch of " + b.size()));
+        Batch batch = new Batch();
+        batch.add(1);
+        assertEquals("Batch of 1", plain(registry.render(batch)));
+        assertEquals("[Batch of 1, [1]]", plain(registry.render(List.of(batch, List.of(1)))));
+        assertEquals("{b=Batch of 1}", plain(registry.render(Map.of("b", batch))));
+    }
+
     @Test
     void displayWithMimeTypesTellsRenderersWhatIsWanted() {
         DefaultRendererRegistry registry = new DefaultRendererRegistry();
