@@ -30,15 +30,25 @@ public final class Display {
     /** Shows only the given MIME types of {@code value} (text/plain if none of them is available). */
     public static String display(Object value, String... mimeTypes) {
         String id = newDisplayId();
-        MimeBundle bundle = bundleOf(value);
-        publisher().display(mimeTypes.length == 0 ? bundle : bundle.only(mimeTypes), id);
+        publisher().display(renderers().render(value, mimeTypes), id);
         return id;
     }
 
-    /** Replaces what an earlier {@link #display} call showed. */
+    /** Replaces what an earlier {@link #display} call showed; {@code displayId} is the id it returned. */
     public static void updateDisplay(String displayId, Object value) {
-        if (displayId == null || displayId.isEmpty()) throw new IllegalArgumentException("displayId is empty");
+        if (displayId == null || displayId.isEmpty()) {
+            throw new IllegalArgumentException("updateDisplay needs the id that display(...) returned");
+        }
         publisher().update(bundleOf(value), displayId);
+    }
+
+    /**
+     * Shows values of {@code type} (and its subtypes, unless a more specific type has its own renderer) the way
+     * {@code renderer} says, as displays and as cells' last expressions. For example:
+     * {@code registerRenderer(Point.class, (p, out) -> out.put("text/html", "<b>" + p.x + "</b>"))}.
+     */
+    public static <T> void registerRenderer(Class<T> type, Renderer<? super T> renderer) {
+        renderers().register(type, renderer);
     }
 
     /** Clears the cell's output; with {@code wait}, only when the next output arrives (no flicker). */
@@ -60,17 +70,17 @@ public final class Display {
         return MimeBundle.of(MimeBundle.TEXT_MARKDOWN, markdown).put(MimeBundle.TEXT_PLAIN, markdown);
     }
 
-    /** An image: a {@link java.awt.image.BufferedImage} becomes PNG; bytes are sniffed for PNG/JPEG/GIF. */
+    /** An image: a {@link java.awt.image.BufferedImage} (or any RenderedImage) becomes PNG. */
     public static MimeBundle image(java.awt.image.RenderedImage image) {
         return Images.toBundle(image);
     }
 
+    /** Encoded image bytes (e.g. a file's content), recognised as PNG, JPEG or GIF by their first bytes. */
     public static MimeBundle image(byte[] encoded) {
         return Images.toBundle(encoded);
     }
 
     private static MimeBundle bundleOf(Object value) {
-        if (value instanceof MimeBundle) return (MimeBundle) value;
         return renderers().render(value);
     }
 

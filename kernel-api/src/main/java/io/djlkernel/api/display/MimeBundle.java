@@ -1,7 +1,11 @@
 package io.djlkernel.api.display;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One displayable value in several representations, keyed by MIME type, as Jupyter's
@@ -14,9 +18,35 @@ public final class MimeBundle {
     public static final String TEXT_MARKDOWN = "text/markdown";
     public static final String IMAGE_PNG = "image/png";
     public static final String IMAGE_JPEG = "image/jpeg";
+    public static final String IMAGE_GIF = "image/gif";
 
     private final Map<String, Object> data = new LinkedHashMap<>();
     private final Map<String, Object> metadata = new LinkedHashMap<>();
+    /** The MIME types the caller asked for; null when it wants every representation. */
+    private final Set<String> wanted;
+
+    public MimeBundle() {
+        this.wanted = null;
+    }
+
+    private MimeBundle(Set<String> wanted) {
+        this.wanted = wanted;
+    }
+
+    /**
+     * An empty bundle for a renderer to fill, telling it that only these MIME types (and text/plain) will be
+     * used: a renderer may check {@link #wants} to skip expensive work (encoding a PNG nobody will see).
+     */
+    public static MimeBundle requesting(String... mimeTypes) {
+        Set<String> wanted = new LinkedHashSet<>(Arrays.asList(mimeTypes));
+        wanted.add(TEXT_PLAIN);
+        return new MimeBundle(Collections.unmodifiableSet(wanted));
+    }
+
+    /** Whether whoever asked for this bundle uses {@code mimeType}; true unless made by {@link #requesting}. */
+    public boolean wants(String mimeType) {
+        return wanted == null || wanted.contains(mimeType);
+    }
 
     public static MimeBundle of(String mimeType, Object value) {
         return new MimeBundle().put(mimeType, value);
@@ -46,6 +76,14 @@ public final class MimeBundle {
 
     public boolean isEmpty() {
         return data.isEmpty();
+    }
+
+    /** A copy of this bundle's data and metadata (the maps are copied, their values shared). */
+    public MimeBundle copy() {
+        MimeBundle copy = new MimeBundle();
+        copy.data.putAll(data);
+        copy.metadata.putAll(metadata);
+        return copy;
     }
 
     /** This bundle restricted to the given MIME types, in the order given (text/plain kept as a fallback). */

@@ -9,4 +9,13 @@ public interface RendererRegistry {
      * interface, always with a bounded text/plain (huge strings and collections are truncated, never walked whole).
      */
     MimeBundle render(Object value);
+
+    /**
+     * Only the given MIME types of {@code value} (text/plain when none of them is available). Renderers are
+     * told through {@link MimeBundle#wants} which types are used, so they can skip the others.
+     */
+    default MimeBundle render(Object value, String... mimeTypes) {
+        MimeBundle all = render(value);
+        return mimeTypes.length == 0 ? all : all.only(mimeTypes);
+    }
 }

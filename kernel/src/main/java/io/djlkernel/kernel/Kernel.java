@@ -1,0 +1,179 @@
+package io.djlkernel.kernel;
+
+import com.google.gson.JsonObject;
+import io.djlkernel.api.display.Display;
+import io.djlkernel.api.display.RendererRegistry;
+import io.djlkernel.kernel.comm.CommManager;
+import io.djlkernel.kernel.eval.Interpreter;
+import io.djlkernel.kernel.history.History;
+import io.djlkernel.kernel.io.OutputRouter;
+import io.djlkernel.kernel.io.StandardStreams;
+import io.djlkernel.kernel.io.StdinBroker;
+import io.djlkernel.kernel.protocol.CommHandlers;
+import io.djlkernel.kernel.protocol.CompleteHandler;
+import io.djlkernel.kernel.protocol.ExecuteHandler;
+import io.djlkernel.kernel.protocol.HistoryHandler;
+import io.djlkernel.kernel.protocol.InspectHandler;
+import io.djlkernel.kernel.protocol.InterpreterHandle;
+import io.djlkernel.kernel.protocol.InterruptHandler;
+import io.djlkernel.kernel.protocol.IopubDisplayPublisher;
+import io.djlkernel.kernel.protocol.IsCompleteHandler;
+import io.djlkernel.kernel.protocol.KernelInfoHandler;
+import io.djlkernel.kernel.protocol.Outbox;
+import io.djlkernel.kernel.protocol.RequestRouter;
+import io.djlkernel.kernel.protocol.ShutdownHandler;
+import io.djlkernel.kernel.transport.MessageFactory;
+import io.djlkernel.kernel.transport.Transport;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A Jupyter kernel: a transport, the protocol handlers, the routed standard streams and an interpreter. Made by
+ * {@link #builder()}; {@link #start()} binds and answers at once while the interpreter starts in the background.
+ */
+public final class Kernel {
+    private static final Logger LOG = Logger.getLogger(Kernel.class.getName());
+
+    private final Transport transport;
+    private final Outbox outbox;
+    private final OutputRouter output;
+    private final StdinBroker stdin;
+    private final InterpreterHandle interpreter;
+    private final RendererRegistry renderers;
+    private final CommManager comms;
+    private final RequestRouter router;
+    private final InterruptHandler interrupts;
+    private final boolean installSystemStreams;
+    private final boolean bindDisplay;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    public static KernelBuilder builder() {
+        return new KernelBuilder();
+    }
+
+    Kernel(Transport transport, Supplier<Interpreter> interpreterFactory, RendererRegistry renderers,
+           Supplier<? extends Collection<String>> magicNames, CommManager comms, boolean installSystemStreams,
+           boolean bindDisplay) {
+        this.transport = transport;
+        this.renderers = renderers;
+        this.comms = comms;
+        this.installSystemStreams = installSystemStreams;
+        this.bindDisplay = bindDisplay;
+        this.outbox = new Outbox(transport, MessageFactory.forNewSession());
+        this.output = new OutputRouter((parent, name, text) -> {
+            JsonObject content = new JsonObject();
+            content.addProperty("name", name);
+            content.addProperty("text", text);
+            outbox.publish(parent, "stream", content);
+        });
+        this.stdin = new StdinBroker((request, prompt, password) -> {
+            JsonObject content = new JsonObject();
+            content.addProperty("prompt", prompt);
+            content.addProperty("password", password);
+            outbox.sendStdin(request, "input_request", content);
+        }, output::flush);
+        this.interpreter = new InterpreterHandle(interpreterFactory);
+        this.router = new RequestRouter(outbox, stdin);
+        this.interrupts = new InterruptHandler(outbox, interpreter, stdin);
+        History history = new History();
+        CommHandlers commHandlers = new CommHandlers(outbox, comms);
+        router.on("kernel_info_request", new KernelInfoHandler(outbox))
+                .on("execute_request", new ExecuteHandler(outbox, interpreter, renderers, output, stdin, history,
+                        router::enqueueShell))
+                .on("history_request", new HistoryHandler(outbox, history))
+                .on("complete_request", new CompleteHandler(outbox, interpreter, magicNames))
+                .on("inspect_request", new InspectHandler(outbox, interpreter))
+                .on("is_complete_request", new IsCompleteHandler(outbox, interpreter))
+                .on("comm_info_request", commHandlers::info)
+                .on("comm_open", commHandlers::open)
+                .on("comm_msg", commHandlers::message)
+                .on("comm_close", commHandlers::close)
+                .on("interrupt_request", interrupts)
+                .on("shutdown_request", new ShutdownHandler(outbox, this::shutdown));
+    }
+
+    /** Binds the sockets, routes the standard streams and starts creating the interpreter. */
+    public void start() {
+        output.start();
+        if (installSystemStreams) StandardStreams.install(output.stdout(), output.stderr(), stdin.inputStream());
+        // the interpreter takes longest: start it before binding, which is quick
+        interpreter.startCreating();
+        transport.start(router);
+        comms.bind((type, content) -> outbox.publish(router.currentShellRequest(), type, content));
+        if (bindDisplay) {
+            Display.bind(new IopubDisplayPublisher(outbox, output, router::currentShellRequest), renderers);
+        }
+        outbox.status(null, "starting");
+        LOG.info("kernel started");
+    }
+
+    /** Stops the running cell, as interrupt_request does (the launcher routes SIGINT here). */
+    public void interrupt() {
+        interrupts.interrupt();
+    }
+
+    /** Stops the kernel in the background: the interpreter, then the sockets (after sending what is queued). */
+    public void shutdown() {
+        if (!stopping.compareAndSet(false, true)) return;
+        Thread stopper = new Thread(this::stop, "djl-kernel-shutdown");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    private void stop() {
+        try {
+            interpreter.ifReady().ifPresent(Interpreter::interrupt);
+            stdin.cancel();
+            Thread closer = new Thread(interpreter::close, "djl-kernel-interpreter-close");
+            closer.setDaemon(true);
+            closer.start();
+            closer.join(2000);
+            output.close();
+            transport.flush(Duration.ofSeconds(2));
+            router.close();
+            transport.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "shutdown failed", e);
+        } finally {
+            if (installSystemStreams) StandardStreams.restore();
+            LOG.info("kernel stopped");
+            stopped.countDown();
+        }
+    }
+
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean awaitShutdown(long timeout, TimeUnit unit) throws InterruptedException {
+        return stopped.await(timeout, unit);
+    }
+
+    /** Where cell output goes (System.out once started, unless the builder said otherwise). */
+    public PrintStream stdout() {
+        return output.stdout();
+    }
+
+    public PrintStream stderr() {
+        return output.stderr();
+    }
+
+    public InputStream stdin() {
+        return stdin.inputStream();
+    }
+
+    public CommManager comms() {
+        return comms;
+    }
+}

@@ -1,0 +1,107 @@
+package io.djlkernel.kernel;
+
+import io.djlkernel.api.display.MimeBundle;
+import io.djlkernel.api.display.Renderer;
+import io.djlkernel.api.display.RendererRegistry;
+import io.djlkernel.kernel.eval.Interpreter;
+import io.djlkernel.kernel.eval.JShellInterpreter;
+import io.djlkernel.kernel.transport.ConnectionInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Runs a kernel for a connection file until a front end shuts it down, then ends the JVM. */
+public final class KernelLauncher {
+    private static final Logger LOG = Logger.getLogger(KernelLauncher.class.getName());
+
+    private KernelLauncher() {
+    }
+
+    /** {@code java -cp djl-kernel.jar io.djlkernel.kernel.KernelLauncher <connection-file>} */
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: KernelLauncher <connection-file>");
+            System.exit(2);
+        }
+        launch(Paths.get(args[0]));
+    }
+
+    /** The kernel with JShell. Blocks until shutdown, then exits the JVM (cells may leave threads running). */
+    public static void launch(Path connectionFile) {
+        launch(connectionFile, JShellInterpreter::new, defaultRenderers());
+    }
+
+    /** As {@link #launch(Path)} with another interpreter and renderers (tests, embedders). */
+    public static void launch(Path connectionFile, Supplier<Interpreter> interpreter, RendererRegistry renderers) {
+        Path logFile = KernelLogging.configure();
+        ConnectionInfo connection;
+        try {
+            connection = ConnectionInfo.read(connectionFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read connection file " + connectionFile, e);
+        }
+        LOG.info(() -> "starting, pid " + ProcessHandle.current().pid() + ", Java " + Runtime.version()
+                + ", log " + logFile);
+        Kernel kernel = Kernel.builder()
+                .connection(connection)
+                .interpreter(interpreter)
+                .renderers(renderers)
+                .build();
+        kernel.start();
+        handleSigint(kernel);
+        try {
+            kernel.awaitShutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        exit();
+    }
+
+    /**
+     * A front end whose kernelspec has no {@code interrupt_mode: message} interrupts with SIGINT, which would
+     * kill the JVM: make it interrupt the cell instead.
+     */
+    @SuppressWarnings("removal")
+    private static void handleSigint(Kernel kernel) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> kernel.interrupt());
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            LOG.log(Level.INFO, "SIGINT not handled; interrupts need interrupt_mode message", e);
+        }
+    }
+
+    private static void exit() {
+        // a shutdown hook that never returns must not keep a dead kernel around
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(5000);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            Runtime.getRuntime().halt(0);
+        }, "djl-kernel-exit-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        System.exit(0);
+    }
+
+    // TODO(lead): replace with new io.djlkernel.kernel.display.DefaultRendererRegistry() once display lands
+    private static RendererRegistry defaultRenderers() {
+        return new RendererRegistry() {
+            @Override
+            public <T> void register(Class<T> type, Renderer<? super T> renderer) {
+                throw new UnsupportedOperationException("renderers arrive with DefaultRendererRegistry");
+            }
+
+            @Override
+            public MimeBundle render(Object value) {
+                String text = String.valueOf(value);
+                return MimeBundle.text(text.length() > 100_000 ? text.substring(0, 100_000) + "…" : text);
+            }
+        };
+    }
+}
