@@ -1,10 +1,11 @@
 package io.djlkernel.kernel;
 
-import io.djlkernel.api.display.MimeBundle;
-import io.djlkernel.api.display.Renderer;
 import io.djlkernel.api.display.RendererRegistry;
+import io.djlkernel.kernel.comm.CommManager;
+import io.djlkernel.kernel.display.DefaultRendererRegistry;
 import io.djlkernel.kernel.eval.Interpreter;
 import io.djlkernel.kernel.eval.JShellInterpreter;
+import io.djlkernel.kernel.session.NotebookInterpreter;
 import io.djlkernel.kernel.transport.ConnectionInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,13 +31,24 @@ public final class KernelLauncher {
         launch(Paths.get(args[0]));
     }
 
-    /** The kernel with JShell. Blocks until shutdown, then exits the JVM (cells may leave threads running). */
+    /**
+     * The kernel with JShell, magics and the extensions on the class path. Blocks until shutdown, then exits the
+     * JVM (cells may leave threads running).
+     */
     public static void launch(Path connectionFile) {
-        launch(connectionFile, JShellInterpreter::new, defaultRenderers());
+        RendererRegistry renderers = new DefaultRendererRegistry();
+        CommManager comms = new CommManager();
+        launch(connectionFile, () -> new NotebookInterpreter(new JShellInterpreter(), renderers, comms), renderers,
+                comms);
     }
 
     /** As {@link #launch(Path)} with another interpreter and renderers (tests, embedders). */
     public static void launch(Path connectionFile, Supplier<Interpreter> interpreter, RendererRegistry renderers) {
+        launch(connectionFile, interpreter, renderers, new CommManager());
+    }
+
+    private static void launch(Path connectionFile, Supplier<Interpreter> interpreter, RendererRegistry renderers,
+                               CommManager comms) {
         Path logFile = KernelLogging.configure();
         ConnectionInfo connection;
         try {
@@ -50,6 +62,7 @@ public final class KernelLauncher {
                 .connection(connection)
                 .interpreter(interpreter)
                 .renderers(renderers)
+                .comms(comms)
                 .build();
         kernel.start();
         handleSigint(kernel);
@@ -87,21 +100,5 @@ public final class KernelLauncher {
         watchdog.setDaemon(true);
         watchdog.start();
         System.exit(0);
-    }
-
-    // TODO(lead): replace with new io.djlkernel.kernel.display.DefaultRendererRegistry() once display lands
-    private static RendererRegistry defaultRenderers() {
-        return new RendererRegistry() {
-            @Override
-            public <T> void register(Class<T> type, Renderer<? super T> renderer) {
-                throw new UnsupportedOperationException("renderers arrive with DefaultRendererRegistry");
-            }
-
-            @Override
-            public MimeBundle render(Object value) {
-                String text = String.valueOf(value);
-                return MimeBundle.text(text.length() > 100_000 ? text.substring(0, 100_000) + "…" : text);
-            }
-        };
     }
 }

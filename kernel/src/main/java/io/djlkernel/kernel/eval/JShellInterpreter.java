@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -35,6 +36,12 @@ public final class JShellInterpreter implements Interpreter {
     private static final Set<Snippet.SubKind> VALUE_SUBKINDS = Set.of(
             Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND, Snippet.SubKind.VAR_VALUE_SUBKIND,
             Snippet.SubKind.OTHER_EXPRESSION_SUBKIND);
+
+    /**
+     * {@code display(x)} returns an id for {@code updateDisplay}; as the last line of a cell it has already shown
+     * x, so, as in IPython, the id is not shown again as the cell's result.
+     */
+    private static final Pattern DISPLAY_CALL = Pattern.compile("\\s*display\\s*\\(.*\\)\\s*;?\\s*", Pattern.DOTALL);
 
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
@@ -134,7 +141,7 @@ public final class JShellInterpreter implements Interpreter {
                 || primary.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
             System.err.println(errors.recoverable(shell, snippet));
         }
-        if (VALUE_SUBKINDS.contains(snippet.subKind())) {
+        if (VALUE_SUBKINDS.contains(snippet.subKind()) && !DISPLAY_CALL.matcher(snippet.source()).matches()) {
             return EvalResult.of(control.lastValue());
         }
         return EvalResult.NONE;

@@ -65,6 +65,18 @@ class JShellInterpreterTest {
     }
 
     @Test
+    void aCellEndingInDisplayShowsNoIdAsItsResult() throws Exception {
+        io.djlkernel.api.display.Display.bind(new io.djlkernel.api.display.DisplayPublisher() {
+            public void display(MimeBundle bundle, String displayId) { }
+            public void update(MimeBundle bundle, String displayId) { }
+            public void clearOutput(boolean wait) { }
+        }, new io.djlkernel.kernel.display.DefaultRendererRegistry());
+        assertFalse(java.eval("display(html(\"<i>x</i>\"))").hasValue());
+        Object id = value("String shownId = display(1);\nshownId");
+        assertTrue(id instanceof String && !((String) id).isEmpty());
+    }
+
+    @Test
     void repeatingImportsOrDeclarationsKeepsVariables() throws Exception {
         java.eval("import java.util.concurrent.atomic.AtomicInteger;\nclass Box { int v = 1; }\n"
                 + "Box kept = new Box(); kept.v = 42;\nAtomicInteger counter = new AtomicInteger(7);");
