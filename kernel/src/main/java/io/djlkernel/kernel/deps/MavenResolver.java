@@ -1,6 +1,8 @@
 package io.djlkernel.kernel.deps;
 
+import org.eclipse.aether.AbstractRepositoryListener;
 import org.eclipse.aether.ConfigurationProperties;
+import org.eclipse.aether.RepositoryEvent;
 import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.RepositorySystemSession;
 import org.eclipse.aether.artifact.Artifact;
@@ -10,6 +12,7 @@ import org.eclipse.aether.collection.DependencyCollectionContext;
 import org.eclipse.aether.collection.DependencyCollectionException;
 import org.eclipse.aether.collection.DependencySelector;
 import org.eclipse.aether.graph.Dependency;
+import org.eclipse.aether.graph.DependencyNode;
 import org.eclipse.aether.repository.RemoteRepository;
 import org.eclipse.aether.repository.RepositoryPolicy;
 import org.eclipse.aether.resolution.ArtifactDescriptorException;
@@ -188,6 +191,7 @@ public final class MavenResolver implements AutoCloseable {
         RepositorySystem repoSystem = system();
         SessionBuilderSupplier sessions = new SessionBuilderSupplier(repoSystem);
         Map<String, String> skipped = new ConcurrentHashMap<>();
+        Map<String, String> pomProblems = new ConcurrentHashMap<>();
         DependencySelector selector = AndDependencySelector.newInstance(sessions.getDependencySelector(),
                 new AlreadyThereSelector(skipped));
         List<RemoteRepository> declared = declaredRepositories(settings, request.repositories());
@@ -202,6 +206,7 @@ public final class MavenResolver implements AutoCloseable {
                 .setSystemProperties(System.getProperties())
                 .setConfigProperty(ConfigurationProperties.USER_AGENT, "djl-kernel (Apache Maven Resolver)")
                 .setTransferListener(new Transfers(listener))
+                .setRepositoryListener(new PomProblems(pomProblems))
                 .build()) {
             List<RemoteRepository> repos = repoSystem.newResolutionRepositories(session, declared);
             List<Dependency> managed = new ArrayList<>(request.managed());
@@ -258,6 +263,7 @@ public final class MavenResolver implements AutoCloseable {
                     }
                 }
             });
+            pomProblems.forEach((artifact, problem) -> notices.add(problem));
             for (Artifact a : artifacts) onClassPath.put(fullKey(a), a.getVersion());
             return new Resolution(files, notices, artifacts);
         }
@@ -368,7 +374,8 @@ public final class MavenResolver implements AutoCloseable {
                 if (offline || hasCause(t, RepositoryOfflineException.class)) {
                     offlineMissing.add(what);
                 } else if (t instanceof ArtifactNotFoundException) {
-                    missing.add(what);
+                    String parent = result == null ? null : neededBy(result.getRoot(), ate.getArtifact());
+                    missing.add(parent == null ? what : what + " (needed by " + parent + ")");
                 } else {
                     Throwable root = rootCause(t);
                     String repo = ate.getRepository() == null ? "a repository" : repoName(ate.getRepository());
@@ -378,7 +385,8 @@ public final class MavenResolver implements AutoCloseable {
                 other.add("no version of " + v.getResult().getRequest().getArtifact().getGroupId() + ":"
                         + v.getResult().getRequest().getArtifact().getArtifactId() + " matches "
                         + v.getResult().getRequest().getArtifact().getVersion());
-            } else if (t instanceof ArtifactDescriptorException d && !(d.getCause() instanceof ArtifactTransferException)) {
+            } else if (t instanceof ArtifactDescriptorException d && !hasCause(d, ArtifactTransferException.class)
+                    && !hasCause(d, ArtifactResolutionException.class)) {
                 other.add("the POM of " + artifactName(d.getResult().getRequest().getArtifact()) + " is invalid: "
                         + rootCause(d).getMessage());
             }
@@ -399,6 +407,26 @@ public final class MavenResolver implements AutoCloseable {
             lines.add("Could not resolve dependencies: " + root.getMessage() + " (repositories: " + asked + ")");
         }
         return String.join("\n", lines);
+    }
+
+    /** The artifact that depends on {@code missing} in the graph, or null when it was asked directly. */
+    private static String neededBy(DependencyNode root, Artifact missing) {
+        if (root == null) return null;
+        java.util.ArrayDeque<DependencyNode> todo = new java.util.ArrayDeque<>();
+        todo.add(root);
+        Set<DependencyNode> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        while (!todo.isEmpty()) {
+            DependencyNode node = todo.poll();
+            if (!seen.add(node)) continue;
+            for (DependencyNode child : node.getChildren()) {
+                Artifact a = child.getArtifact();
+                if (a != null && fullKey(a).equals(fullKey(missing)) && a.getVersion().equals(missing.getVersion())) {
+                    return node.getArtifact() == null ? null : artifactName(node.getArtifact());
+                }
+                todo.add(child);
+            }
+        }
+        return null;
     }
 
     private static void collect(Throwable t, Set<Throwable> into) {
@@ -485,6 +513,34 @@ public final class MavenResolver implements AutoCloseable {
         @Override
         public DependencySelector deriveChildSelector(DependencyCollectionContext context) {
             return this;
+        }
+    }
+
+    /** Maven goes on without the dependencies of an artifact whose POM is missing or invalid: say so. */
+    private static final class PomProblems extends AbstractRepositoryListener {
+        private final Map<String, String> problems;
+
+        PomProblems(Map<String, String> problems) {
+            this.problems = problems;
+        }
+
+        @Override
+        public void artifactDescriptorInvalid(RepositoryEvent event) {
+            Throwable cause = event.getException() == null ? null : rootCause(event.getException());
+            problems.putIfAbsent(artifactName(event.getArtifact()), "warning: the POM of " + artifactName(event.getArtifact())
+                    + " is invalid, its dependencies are not added" + (cause == null ? "" : " (" + firstLine(cause.getMessage()) + ")"));
+        }
+
+        @Override
+        public void artifactDescriptorMissing(RepositoryEvent event) {
+            problems.putIfAbsent(artifactName(event.getArtifact()), "warning: " + artifactName(event.getArtifact())
+                    + " has no POM, its dependencies (if any) are not added");
+        }
+
+        private static String firstLine(String s) {
+            if (s == null) return "";
+            int nl = s.indexOf('\n');
+            return nl < 0 ? s : s.substring(0, nl);
         }
     }
 
