@@ -161,16 +161,25 @@ public final class ProgressBar implements DownloadListener {
     /** Display.display / updateDisplay with text/plain; prints only the final line when no display is bound. */
     static final class DisplayOutput implements Output {
         private final PrintStream fallback;
+        private final java.util.function.Function<MimeBundle, String> display;
+        private final java.util.function.BiConsumer<String, MimeBundle> updateDisplay;
         private boolean bound = true;
 
         DisplayOutput(PrintStream fallback) {
+            this(fallback, Display::display, Display::updateDisplay);
+        }
+
+        DisplayOutput(PrintStream fallback, java.util.function.Function<MimeBundle, String> display,
+                      java.util.function.BiConsumer<String, MimeBundle> updateDisplay) {
             this.fallback = fallback;
+            this.display = display;
+            this.updateDisplay = updateDisplay;
         }
 
         @Override
         public String show(String text) {
             try {
-                return Display.display(MimeBundle.text(text));
+                return display.apply(MimeBundle.text(text));
             } catch (IllegalStateException notInKernel) {
                 bound = false;
                 return "";
@@ -184,7 +193,7 @@ public final class ProgressBar implements DownloadListener {
                 return;
             }
             try {
-                Display.updateDisplay(handle, MimeBundle.text(text));
+                updateDisplay.accept(handle, MimeBundle.text(text));
             } catch (IllegalStateException notInKernel) {
                 bound = false;
             }

@@ -79,9 +79,50 @@ class ProgressBarTest {
     }
 
     @Test
+    void inTheKernelItIsOneDisplayUpdatedInPlace() {
+        List<String> messages = new ArrayList<>();
+        io.djlkernel.api.display.Display.bind(new io.djlkernel.api.display.DisplayPublisher() {
+            @Override
+            public void display(io.djlkernel.api.display.MimeBundle bundle, String displayId) {
+                messages.add("display " + displayId + " " + bundle.data());
+            }
+
+            @Override
+            public void update(io.djlkernel.api.display.MimeBundle bundle, String displayId) {
+                messages.add("update " + displayId + " " + bundle.data());
+            }
+
+            @Override
+            public void clearOutput(boolean wait) {
+            }
+        }, new io.djlkernel.api.display.RendererRegistry() {
+            @Override
+            public <T> void register(Class<T> type, io.djlkernel.api.display.Renderer<? super T> renderer) {
+            }
+
+            @Override
+            public io.djlkernel.api.display.MimeBundle render(Object value) {
+                return io.djlkernel.api.display.MimeBundle.text(String.valueOf(value));
+            }
+        });
+        ProgressBar bar = ProgressBar.toDisplay(System.out);
+        bar.started("https://repo/a.jar", "central", 10);
+        bar.done("https://repo/a.jar", 10, null);
+        bar.finished();
+        assertEquals(2, messages.size(), messages.toString());
+        String id = messages.get(0).split(" ")[1];
+        assertTrue(messages.get(0).startsWith("display " + id + " {text/plain=Downloading ["), messages.get(0));
+        assertTrue(messages.get(1).startsWith("update " + id + " {text/plain=Downloaded 1 file (10 B) in "), messages.get(1));
+    }
+
+    @Test
     void outsideTheKernelOnlyTheSummaryIsPrinted() {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        ProgressBar bar = ProgressBar.toDisplay(new java.io.PrintStream(bytes, true));
+        java.util.function.Function<io.djlkernel.api.display.MimeBundle, String> unbound = b -> {
+            throw new IllegalStateException("display is only available inside the kernel");
+        };
+        ProgressBar bar = new ProgressBar(new ProgressBar.DisplayOutput(new java.io.PrintStream(bytes, true), unbound,
+                (id, b) -> unbound.apply(b)));
         bar.started("https://repo/a.jar", "central", 10);
         bar.done("https://repo/a.jar", 10, null);
         bar.finished();
