@@ -34,6 +34,7 @@ import org.eclipse.aether.transfer.TransferEvent;
 import org.eclipse.aether.transfer.TransferResource;
 import org.eclipse.aether.util.filter.DependencyFilterUtils;
 import org.eclipse.aether.util.graph.selector.AndDependencySelector;
+import org.eclipse.aether.util.repository.SimpleResolutionErrorPolicy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -207,6 +208,8 @@ public final class MavenResolver implements AutoCloseable {
                 .setConfigProperty(ConfigurationProperties.USER_AGENT, "djl-kernel (Apache Maven Resolver)")
                 .setTransferListener(new Transfers(listener))
                 .setRepositoryListener(new PomProblems(pomProblems))
+                // a notebook retries right after fixing a repository or a typo: never answer from a cached miss
+                .setResolutionErrorPolicy(new SimpleResolutionErrorPolicy(false, false))
                 .build()) {
             List<RemoteRepository> repos = repoSystem.newResolutionRepositories(session, declared);
             List<Dependency> managed = new ArrayList<>(request.managed());

@@ -97,6 +97,14 @@ class MavenResolverTest {
     }
 
     @Test
+    void aMissIsNotCached() throws Exception {
+        assertThrows(ResolutionException.class, () -> resolver.resolve(coords("com.example:late:1.0"), null));
+        Path dir = Files.createDirectories(repo.root.resolve("com/example/late/1.0"));
+        Files.copy(repo.root.resolve("com/example/lib-c/1.0/lib-c-1.0.jar"), dir.resolve("late-1.0.jar"));
+        assertEquals(List.of("late-1.0.jar"), names(resolver.resolve(coords("com.example:late:1.0"), null).files()));
+    }
+
+    @Test
     void missingTransitiveDependencyIsNamed() throws Exception {
         Path pom = repo.root.resolve("com/example/lib-x/1.0/lib-x-1.0.pom");
         Files.createDirectories(pom.getParent());
