@@ -18,7 +18,6 @@ import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -79,7 +78,7 @@ public final class PomDependencies {
         Element project = tops.size() == 1 && name(tops.get(0)).equals("project") ? tops.get(0) : wrapper;
 
         Map<String, String> props = new HashMap<>();
-        for (Element p : all(project, "properties")) {
+        for (Element p : children(project, "properties")) {
             for (Element e : children(p, null)) props.put(name(e), text(e));
         }
         putProject(props, project);
@@ -229,18 +228,7 @@ public final class PomDependencies {
         return c.isEmpty() ? null : c.get(0);
     }
 
-    private static List<Element> all(Element root, String name) {
-        return children(root, name);
-    }
-
     private static String text(Element e) {
         return e == null ? "" : e.getTextContent().trim();
-    }
-
-    /** For tests and messages: a dependency as g:a:v[:classifier]. */
-    static Map<String, String> describe(List<Dependency> deps) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (Dependency d : deps) m.put(d.getArtifact().getGroupId() + ":" + d.getArtifact().getArtifactId(), d.getArtifact().getVersion());
-        return m;
     }
 }
