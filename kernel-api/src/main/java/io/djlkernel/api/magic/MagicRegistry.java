@@ -9,5 +9,13 @@ public interface MagicRegistry {
      */
     void registerLine(String name, String summary, String usage, LineMagic magic);
 
+    /**
+     * As {@link #registerLine(String, String, String, LineMagic)}, for a magic whose value has a known Java type
+     * (e.g. {@code "java.util.List<java.nio.file.Path>"}), so that {@code var x = %name ...;} gets that type.
+     */
+    default void registerLine(String name, String summary, String usage, String valueType, LineMagic magic) {
+        registerLine(name, summary, usage, magic);
+    }
+
     void registerCell(String name, String summary, String usage, CellMagic magic);
 }

@@ -79,6 +79,9 @@ public final class DependencyMagics {
      * Registers the five magics with a resolver for the whole kernel session (Maven Central, ~/.m2/settings.xml,
      * the kernel's own libraries as provided). Call once per kernel; {@link #resolver()} is what to close at shutdown.
      */
+    /** What %maven, %loadFromPOM, %jars and %classpath give when used as values. */
+    private static final String PATHS = "java.util.List<java.nio.file.Path>";
+
     public static DependencyMagics registerAll(MagicRegistry registry) {
         return registerAll(registry, MavenResolver.createDefault());
     }
@@ -103,15 +106,15 @@ public final class DependencyMagics {
 
     private void register(MagicRegistry registry) {
         registry.registerLine("maven", "resolve Maven artifacts (with dependencies) and add them to the class path",
-                MAVEN_USAGE, (args, ctx) -> maven(args, ctx));
+                MAVEN_USAGE, PATHS, (args, ctx) -> maven(args, ctx));
         registry.registerLine("mavenRepo", "add a Maven repository for later %maven calls", MAVEN_REPO_USAGE,
                 (args, ctx) -> mavenRepo(args, ctx));
-        registry.registerLine("loadFromPOM", "resolve the dependencies of a pom.xml file", LOAD_FROM_POM_USAGE,
+        registry.registerLine("loadFromPOM", "resolve the dependencies of a pom.xml file", LOAD_FROM_POM_USAGE, PATHS,
                 (args, ctx) -> loadFromPomFile(args, ctx));
         registry.registerCell("loadFromPOM", "resolve the dependencies the cell declares (POM XML)", LOAD_FROM_POM_USAGE,
                 (args, body, ctx) -> loadFromPomCell(args, body, ctx));
-        registry.registerLine("jars", "add jar files (globs) to the class path", JARS_USAGE, (args, ctx) -> jars(args, ctx));
-        registry.registerLine("classpath", "add jars and class folders (globs) to the class path", CLASSPATH_USAGE,
+        registry.registerLine("jars", "add jar files (globs) to the class path", JARS_USAGE, PATHS, (args, ctx) -> jars(args, ctx));
+        registry.registerLine("classpath", "add jars and class folders (globs) to the class path", CLASSPATH_USAGE, PATHS,
                 (args, ctx) -> classpath(args, ctx));
     }
 

@@ -21,6 +21,7 @@ public final class MagicDispatcher implements MagicRegistry {
 
     private final Map<String, Entry<LineMagic>> lineMagics = new ConcurrentHashMap<>();
     private final Map<String, Entry<CellMagic>> cellMagics = new ConcurrentHashMap<>();
+    private final Map<String, String> valueTypes = new ConcurrentHashMap<>();
     private final java.util.function.Function<Boolean, MagicContext> contexts;
 
     /** @param contexts the context a magic runs in, given whether it is used as an expression */
@@ -32,6 +33,17 @@ public final class MagicDispatcher implements MagicRegistry {
     @Override
     public void registerLine(String name, String summary, String usage, LineMagic magic) {
         lineMagics.put(checkName(name), new Entry<>(name, summary, usage, magic));
+    }
+
+    @Override
+    public void registerLine(String name, String summary, String usage, String valueType, LineMagic magic) {
+        registerLine(name, summary, usage, magic);
+        valueTypes.put(name, valueType);
+    }
+
+    /** The declared Java type of a line magic's value, or Object. */
+    String valueType(String name) {
+        return valueTypes.getOrDefault(name, "java.lang.Object");
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class MagicRunner {
     }
 
     public EvalResult run(String code) throws EvalException {
-        ParsedCell cell = ParsedCell.parse(code);
+        ParsedCell cell = ParsedCell.parse(code, magics::valueType);
         if (cell.cellMagic() != null) {
             ParsedCell.CellMagicCall call = cell.cellMagic();
             return onMagicThread("%%" + call.name(), () -> magics.runCell(call.name(), call.args(), call.body()));

@@ -47,6 +47,11 @@ final class ParsedCell {
     }
 
     static ParsedCell parse(String code) {
+        return parse(code, name -> "java.lang.Object");
+    }
+
+    /** @param valueTypes the Java type of a line magic's value, for magics used as values */
+    static ParsedCell parse(String code, java.util.function.UnaryOperator<String> valueTypes) {
         Matcher cell = CELL_MAGIC.matcher(code);
         if (cell.find() && code.substring(0, cell.start(1) - 2).isBlank()) {
             return new ParsedCell(new CellMagicCall(cell.group(1), cell.group(2).strip(), code.substring(cell.end())),
@@ -65,7 +70,7 @@ final class ParsedCell {
                 javaStartLine = i + 2;
             } else {
                 if (java.length() > 0) java.append('\n');
-                java.append(rewriteExpressionMagic(lines[i]));
+                java.append(rewriteExpressionMagic(lines[i], valueTypes));
             }
         }
         flush(parts, java, javaStartLine);
@@ -93,11 +98,11 @@ final class ParsedCell {
         java.setLength(0);
     }
 
-    private static String rewriteExpressionMagic(String line) {
+    private static String rewriteExpressionMagic(String line, java.util.function.UnaryOperator<String> valueTypes) {
         Matcher m = EXPRESSION_MAGIC.matcher(line);
         if (!m.find()) return line;
         String args = m.group(4) == null ? "" : m.group(4).strip();
-        return line.substring(0, m.start()) + m.group(1) + m.group(2) + BRIDGE + ".line(\"" + escape(m.group(3))
+        return line.substring(0, m.start()) + m.group(1) + m.group(2) + BRIDGE + ".<" + valueTypes.apply(m.group(3)) + ">line(\"" + escape(m.group(3))
                 + "\", \"" + escape(args) + "\");";
     }
 

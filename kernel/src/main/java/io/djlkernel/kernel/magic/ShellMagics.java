@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  * System.getenv} in Java code still sees the kernel's start-up environment.
  */
 final class ShellMagics {
+    private static final String LINES = "java.util.List<java.lang.String>";
     private static final Map<String, String> ENV_OVERRIDES = new ConcurrentHashMap<>();
 
     private ShellMagics() {
@@ -30,9 +31,9 @@ final class ShellMagics {
         String commandUsage = "%system <command>   (or %sh <command>)\n\nRuns the command with bash in the working"
                 + " directory, streaming its output as it comes; a non-zero exit code is reported. Used as a value"
                 + " (var out = %system ls), it returns the output lines.";
-        magics.registerLine("system", "run a shell command, streaming its output", commandUsage,
+        magics.registerLine("system", "run a shell command, streaming its output", commandUsage, LINES,
                 (args, ctx) -> shell(args, ctx));
-        magics.registerLine("sh", "run a shell command, streaming its output (same as %system)", commandUsage,
+        magics.registerLine("sh", "run a shell command, streaming its output (same as %system)", commandUsage, LINES,
                 (args, ctx) -> shell(args, ctx));
         magics.registerCell("bash", "run the cell with bash, streaming its output",
                 "%%bash\n<script>\n\nRuns the cell as a bash script in the working directory; a non-zero exit"

@@ -7,6 +7,7 @@ import io.djlkernel.api.comm.CommRegistry;
 import io.djlkernel.api.display.RendererRegistry;
 import io.djlkernel.api.magic.MagicContext;
 import io.djlkernel.api.magic.MagicException;
+import io.djlkernel.kernel.deps.DependencyMagics;
 import io.djlkernel.kernel.eval.EvalException;
 import io.djlkernel.kernel.eval.EvalResult;
 import io.djlkernel.kernel.eval.Interpreter;
@@ -42,6 +43,7 @@ public final class NotebookInterpreter implements Interpreter {
     private final CommRegistry comms;
     private final MagicDispatcher magics;
     private final MagicRunner runner;
+    private final DependencyMagics dependencies;
     private final List<KernelListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<String> loadedExtensions = new HashSet<>();
     private final Map<String, Supplier<Object>> usageFields = new ConcurrentHashMap<>();
@@ -57,6 +59,7 @@ public final class NotebookInterpreter implements Interpreter {
         this.runner = new MagicRunner(magics, java);
         BuiltinMagics.registerAll(magics, this::variables,
                 new NotebookLoader(this::workingDirectory, this::setWorkingDirectory));
+        this.dependencies = DependencyMagics.registerAll(magics);
         loadExtensions(java.classLoader());
     }
 
@@ -121,6 +124,7 @@ public final class NotebookInterpreter implements Interpreter {
     @Override
     public void close() {
         forEachListener(l -> l.shuttingDown(false));
+        dependencies.resolver().close();
         java.close();
     }
 

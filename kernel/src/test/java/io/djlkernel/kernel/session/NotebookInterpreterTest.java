@@ -128,8 +128,8 @@ class NotebookInterpreterTest {
     void shellMagicsStreamAndReturnLines() throws Exception {
         notebook.eval("%system echo hello-from-bash");
         assertTrue(output().contains("hello-from-bash"));
-        Object lines = value("List<String> out = %system printf 'a\\nb\\n';\nout");
-        assertEquals(List.of("a", "b"), lines);
+        Object lines = value("var out = %system printf 'a\\nb\\n';\nout.get(0) + out.get(1)");
+        assertEquals("ab", lines);
         notebook.eval("%sh exit 4");
         assertTrue(output().contains("(exit code 4)"));
         EvalException e = assertThrows(EvalException.class, () -> notebook.eval("%%bash\necho partial\nexit 3"));
@@ -138,6 +138,15 @@ class NotebookInterpreterTest {
         notebook.eval("%system echo value=$DJL_KERNEL_TEST_VAR");
         assertTrue(output().contains("value=42"), output());
         assertEquals("42", value("%env DJL_KERNEL_TEST_VAR"));
+    }
+
+    @Test
+    void aMagicUsedAsAValueGetsItsDeclaredType(@TempDir Path dir) throws Exception {
+        try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(dir.resolve("tiny.jar")))) {
+            jar.putNextEntry(new java.util.zip.ZipEntry("tiny.txt"));
+        }
+        Object name = value("var jars = %jars " + dir + "/*.jar;\njars.get(0).getFileName().toString()");
+        assertEquals("tiny.jar", name);
     }
 
     @Test
