@@ -59,10 +59,11 @@ public final class FakeInterpreter implements Interpreter {
     public EvalResult eval(String code) throws EvalException {
         evaluated.add(code);
         running = Thread.currentThread();
-        stopRequested = false;
         try {
             return run(code);
         } finally {
+            // an interrupt that came before the cell started still stops it; after it, it is spent
+            stopRequested = false;
             running = null;
             Thread.interrupted();
         }
@@ -92,7 +93,7 @@ public final class FakeInterpreter implements Interpreter {
                 }
             }
             case "spin" -> {
-                while (!stopRequested) Thread.onSpinWait();
+                while (!stopRequested && !Thread.currentThread().isInterrupted()) Thread.onSpinWait();
                 throw interrupted();
             }
             case "input" -> {
