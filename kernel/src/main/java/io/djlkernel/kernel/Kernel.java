@@ -22,6 +22,7 @@ import io.djlkernel.kernel.protocol.KernelInfoHandler;
 import io.djlkernel.kernel.protocol.Outbox;
 import io.djlkernel.kernel.protocol.RequestRouter;
 import io.djlkernel.kernel.protocol.ShutdownHandler;
+import io.djlkernel.kernel.protocol.UsageHandler;
 import io.djlkernel.kernel.transport.MessageFactory;
 import io.djlkernel.kernel.transport.Transport;
 import java.io.InputStream;
@@ -98,6 +99,7 @@ public final class Kernel {
                 .on("comm_msg", commHandlers::message)
                 .on("comm_close", commHandlers::close)
                 .on("interrupt_request", interrupts)
+                .on("usage_request", new UsageHandler(outbox, interpreter))
                 .on("shutdown_request", new ShutdownHandler(outbox, this::shutdown));
     }
 

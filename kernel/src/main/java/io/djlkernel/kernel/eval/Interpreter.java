@@ -38,6 +38,11 @@ public interface Interpreter extends AutoCloseable {
         return Interpreter.class.getClassLoader();
     }
 
+    /** Fields extensions add to the kernel's usage_reply (e.g. "gpus"); read on each usage_request. */
+    default java.util.Map<String, Object> usageFields() {
+        return java.util.Map.of();
+    }
+
     /** The session's variables, in declaration order. */
     List<Variable> variables();
 

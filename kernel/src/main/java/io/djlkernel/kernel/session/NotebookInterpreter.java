@@ -128,7 +128,7 @@ public final class NotebookInterpreter implements Interpreter {
         java.close();
     }
 
-    /** Extra usage_reply fields from extensions, read now. */
+    @Override
     public Map<String, Object> usageFields() {
         Map<String, Object> fields = new LinkedHashMap<>();
         usageFields.forEach((name, reading) -> {

@@ -171,6 +171,17 @@ class KernelProtocolTest {
     }
 
     @Test
+    void usageRequestIsAnsweredOnControlWithMemoryAndExtensionFields() throws InterruptedException {
+        execute("value:1"); // the interpreter is ready
+        JsonObject usage = request(Channel.CONTROL, "usage_request", new JsonObject()).content();
+        assertEquals("ok", usage.get("status").getAsString());
+        assertTrue(usage.get("kernel_memory").getAsLong() > 1_000_000, usage.toString());
+        assertTrue(usage.get("cpu_count").getAsInt() >= 1);
+        assertTrue(usage.getAsJsonObject("host_virtual_memory").get("total").getAsLong() > 0);
+        assertEquals(0, usage.getAsJsonArray("gpus").size(), usage.toString());
+    }
+
+    @Test
     void errorsArePublishedAndReplied() throws InterruptedException {
         Execution failed = execute("fail:boom");
         assertEquals("error", failed.status());
@@ -362,7 +373,7 @@ class KernelProtocolTest {
 
     @Test
     void unknownMessageTypesAreIgnoredAndTheKernelGoesOn() throws InterruptedException {
-        Message usage = transport.deliver(Channel.CONTROL, "usage_request", new JsonObject());
+        Message usage = transport.deliver(Channel.CONTROL, "frobnicate_request", new JsonObject());
         transport.awaitIdle(usage, WAIT);
         assertTrue(transport.sentFor(Channel.CONTROL, usage).isEmpty());
         assertEquals("ok", request(Channel.CONTROL, "kernel_info_request", new JsonObject()).content().get("status").getAsString());

@@ -184,4 +184,10 @@ public final class FakeInterpreter implements Interpreter {
     public void close() {
         closed = true;
     }
+
+    /** As an extension would add it: no GPU here. */
+    @Override
+    public java.util.Map<String, Object> usageFields() {
+        return java.util.Map.of("gpus", List.of());
+    }
 }
