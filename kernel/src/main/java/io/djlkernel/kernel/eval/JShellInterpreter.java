@@ -1,0 +1,319 @@
+package io.djlkernel.kernel.eval;
+
+import jdk.jshell.Diag;
+import jdk.jshell.JShell;
+import jdk.jshell.JShellException;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.VarSnippet;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The kernel's Java: JShell running cells in the kernel's own JVM (see {@link CellExecutionControl}).
+ * Not thread-safe: the kernel calls it from one thread, except {@link #interrupt()}.
+ */
+public final class JShellInterpreter implements Interpreter {
+    /** What the jshell tool imports by default, plus the display functions. */
+    static final List<String> STARTUP_IMPORTS = List.of(
+            "import java.io.*;", "import java.math.*;", "import java.net.*;", "import java.nio.file.*;",
+            "import java.util.*;", "import java.util.concurrent.*;", "import java.util.function.*;",
+            "import java.util.regex.*;", "import java.util.stream.*;",
+            "import static io.djlkernel.api.display.Display.*;");
+
+    private static final Set<Snippet.Kind> DECLARATION_KINDS =
+            Set.of(Snippet.Kind.IMPORT, Snippet.Kind.TYPE_DECL, Snippet.Kind.METHOD);
+    private static final Set<Snippet.SubKind> VALUE_SUBKINDS = Set.of(
+            Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND, Snippet.SubKind.VAR_VALUE_SUBKIND,
+            Snippet.SubKind.OTHER_EXPRESSION_SUBKIND);
+
+    private final JShell shell;
+    private final SourceCodeAnalysis analysis;
+    private final CellExecutionControl control;
+    private final ErrorFormatter errors = new ErrorFormatter();
+    /** Sources of active imports, classes and methods: running one again must not re-create what depends on it. */
+    private final Set<String> activeDeclarations = new HashSet<>();
+
+    public JShellInterpreter() {
+        this(List.of());
+    }
+
+    /** @param startupCode extra snippets run once at start (imports, helpers), after the defaults */
+    public JShellInterpreter(List<String> startupCode) {
+        SnippetClassLoader loader = new SnippetClassLoader(JShellInterpreter.class.getClassLoader());
+        CellExecutionControl.Provider provider = new CellExecutionControl.Provider(loader);
+        this.shell = JShell.builder()
+                .executionEngine(provider, Map.of())
+                .compilerOptions("-parameters")
+                .build();
+        this.control = provider.created();
+        this.analysis = shell.sourceCodeAnalysis();
+        shell.addToClasspath(System.getProperty("java.class.path"));
+        List<String> startup = new ArrayList<>(STARTUP_IMPORTS);
+        startup.addAll(startupCode);
+        for (String snippet : startup) {
+            try {
+                eval(snippet);
+            } catch (EvalException e) {
+                throw new IllegalStateException("start-up code failed: " + snippet + "\n" + String.join("\n", e.traceback()), e);
+            }
+        }
+        warmUp();
+    }
+
+    /** Compiles a few throwaway snippets so the first user cell does not pay for javac's cold start. */
+    private void warmUp() {
+        for (String code : List.of("1 + 1", "String warmUp$(int n) { return \"\" + n; }", "warmUp$(2).length()")) {
+            for (SnippetEvent event : shell.eval(code)) {
+                if (event.causeSnippet() == null) shell.drop(event.snippet());
+            }
+        }
+    }
+
+    @Override
+    public EvalResult eval(String code) throws EvalException {
+        CellRuntime.clearStop();
+        List<CellSplitter.Piece> pieces = CellSplitter.split(analysis, code);
+        ErrorFormatter.Cell cell = new ErrorFormatter.Cell(code);
+        EvalResult result = EvalResult.NONE;
+        for (CellSplitter.Piece piece : pieces) {
+            if (CellRuntime.isStopRequested()) throw errors.interrupted();
+            if (activeDeclarations.contains(normalize(piece.source()))) {
+                result = EvalResult.NONE; // same import/class/method as the active one: nothing to do
+                continue;
+            }
+            result = run(piece, cell);
+        }
+        return result;
+    }
+
+    private EvalResult run(CellSplitter.Piece piece, ErrorFormatter.Cell cell) throws EvalException {
+        List<SnippetEvent> events = shell.eval(piece.source());
+        SnippetEvent primary = null;
+        for (SnippetEvent event : events) {
+            track(event);
+            if (event.causeSnippet() == null) {
+                primary = event;
+            } else if (event.snippet() instanceof VarSnippet && event.status().isActive()
+                    && event.previousStatus().isActive()) {
+                System.err.println("note: variable " + ((VarSnippet) event.snippet()).name()
+                        + " was reset because a declaration it uses changed");
+            }
+        }
+        if (primary == null) return EvalResult.NONE;
+        Snippet snippet = primary.snippet();
+        cell.place(snippet.id(), piece.offset() + leadingWhitespace(piece.source()));
+        if (primary.status() == Snippet.Status.REJECTED) {
+            List<Diag> diagnostics = shell.diagnostics(snippet).collect(Collectors.toList());
+            throw errors.compilation(cell, piece, diagnostics);
+        }
+        JShellException thrown = primary.exception();
+        if (thrown != null) {
+            Throwable real = control.lastFailure();
+            if (real instanceof CellRuntime.CellInterruptedError || CellRuntime.isStopRequested()) {
+                throw errors.interrupted();
+            }
+            if (real instanceof CellRuntime.CellExitError) {
+                throw errors.exit(((CellRuntime.CellExitError) real).status());
+            }
+            if (thrown instanceof UnresolvedReferenceException) {
+                throw errors.unresolved(shell, (UnresolvedReferenceException) thrown);
+            }
+            throw errors.runtime(cell, thrown);
+        }
+        if (primary.status() == Snippet.Status.RECOVERABLE_DEFINED
+                || primary.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+            System.err.println(errors.recoverable(shell, snippet));
+        }
+        if (VALUE_SUBKINDS.contains(snippet.subKind())) {
+            return EvalResult.of(control.lastValue());
+        }
+        return EvalResult.NONE;
+    }
+
+    private void track(SnippetEvent event) {
+        Snippet snippet = event.snippet();
+        if (!DECLARATION_KINDS.contains(snippet.kind())) return;
+        String key = normalize(snippet.source());
+        if (event.status().isActive() && event.status() != Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+            activeDeclarations.add(key);
+        } else {
+            activeDeclarations.remove(key);
+        }
+    }
+
+    private static String normalize(String source) {
+        String s = source.strip();
+        if (s.endsWith(";")) s = s.substring(0, s.length() - 1).strip();
+        return s.replaceAll("\\s+", " ");
+    }
+
+    @Override
+    public void interrupt() {
+        control.requestStop();
+    }
+
+    @Override
+    public Completion complete(String code, int cursor) {
+        Located at = locate(code, cursor);
+        int[] anchor = new int[1];
+        List<SourceCodeAnalysis.Suggestion> suggestions =
+                analysis.completionSuggestions(at.input, at.cursor, anchor);
+        Set<String> smart = new LinkedHashSet<>();
+        Set<String> rest = new LinkedHashSet<>();
+        for (SourceCodeAnalysis.Suggestion s : suggestions) {
+            (s.matchesType() ? smart : rest).add(s.continuation());
+        }
+        smart.addAll(rest);
+        int start = at.offset + anchor[0];
+        return new Completion(new ArrayList<>(smart), start, cursor);
+    }
+
+    @Override
+    public Inspection inspect(String code, int cursor, int detailLevel) {
+        Located at = locate(code, cursor);
+        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(at.input, at.cursor, true);
+        if (docs.isEmpty()) {
+            // On a name ("Math.m|ax" or "Math.max|"), look it up as inside its call's parentheses.
+            int end = identifierEnd(at.input, at.cursor);
+            if (end > 0 && end < at.input.length() && at.input.charAt(end) == '(') {
+                docs = analysis.documentation(at.input, end + 1, true);
+            } else if (end > 0) {
+                docs = analysis.documentation(at.input.substring(0, end) + "(", end + 1, true);
+            }
+        }
+        if (!docs.isEmpty()) {
+            String signatures = docs.stream().map(SourceCodeAnalysis.Documentation::signature)
+                    .distinct().collect(Collectors.joining("\n"));
+            String javadoc = docs.stream().map(SourceCodeAnalysis.Documentation::javadoc)
+                    .filter(d -> d != null && !d.isBlank()).findFirst().orElse(JavadocSources.missingNote());
+            return new Inspection(signatures, javadoc);
+        }
+        String name = identifierAt(at.input, at.cursor);
+        if (name.isEmpty()) return null;
+        for (Variable variable : variables()) {
+            if (variable.name().equals(name)) {
+                return new Inspection(variable.type() + " " + variable.name(), "= " + variable.valuePreview());
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Completeness isComplete(String code) {
+        String remaining = code;
+        while (true) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+            switch (info.completeness()) {
+                case EMPTY:
+                    return Completeness.complete();
+                case COMPLETE:
+                case COMPLETE_WITH_SEMI:
+                    remaining = info.remaining();
+                    if (remaining.isBlank()) return Completeness.complete();
+                    break;
+                case DEFINITELY_INCOMPLETE:
+                case CONSIDERED_INCOMPLETE:
+                    return Completeness.incomplete("    ".repeat(Math.max(1, openBrackets(remaining))));
+                default:
+                    return Completeness.invalid();
+            }
+        }
+    }
+
+    @Override
+    public void addToClasspath(List<Path> paths) {
+        for (Path path : paths) shell.addToClasspath(path.toAbsolutePath().toString());
+    }
+
+    @Override
+    public List<Variable> variables() {
+        List<Variable> variables = new ArrayList<>();
+        shell.variables().filter(v -> shell.status(v).isActive() && !v.name().startsWith("$"))
+                .forEach(v -> variables.add(new Variable(v.name(), v.typeName(), preview(v))));
+        return variables;
+    }
+
+    private String preview(VarSnippet variable) {
+        try {
+            return shell.varValue(variable); // answered by CellExecutionControl.varValue, bounded
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+
+    @Override
+    public void close() {
+        shell.close();
+    }
+
+    // --- positions ---
+
+    /** The snippet of {@code code} that holds {@code cursor}, as JShell's analysis wants it. */
+    private Located locate(String code, int cursor) {
+        int bounded = Math.max(0, Math.min(cursor, code.length()));
+        int start = 0;
+        for (CellSplitter.Piece piece : CellSplitter.split(analysis, code.substring(0, bounded))) {
+            if (piece.offset() <= bounded) start = piece.offset();
+        }
+        // The last piece before the cursor may already be complete ("x;|"): then the cursor starts a new one.
+        String input = code.substring(start);
+        return new Located(input, bounded - start, start);
+    }
+
+    private record Located(String input, int cursor, int offset) {
+    }
+
+    private static int identifierEnd(String text, int cursor) {
+        int end = cursor;
+        while (end < text.length() && Character.isJavaIdentifierPart(text.charAt(end))) end++;
+        return end > 0 && Character.isJavaIdentifierPart(text.charAt(end - 1)) ? end : -1;
+    }
+
+    private static String identifierAt(String text, int cursor) {
+        int start = Math.min(cursor, text.length());
+        while (start > 0 && Character.isJavaIdentifierPart(text.charAt(start - 1))) start--;
+        int end = Math.min(cursor, text.length());
+        while (end < text.length() && Character.isJavaIdentifierPart(text.charAt(end))) end++;
+        return text.substring(start, end);
+    }
+
+    /** JShell numbers a snippet's lines from its first non-blank character. */
+    private static int leadingWhitespace(String source) {
+        int i = 0;
+        while (i < source.length() && Character.isWhitespace(source.charAt(i))) i++;
+        return i;
+    }
+
+    private static int openBrackets(String code) {
+        int depth = 0;
+        for (char c : code.toCharArray()) {
+            if (c == '{' || c == '(') depth++;
+            else if ((c == '}' || c == ')') && depth > 0) depth--;
+        }
+        return depth;
+    }
+
+    /** Where to find and say about the JDK's sources, which JShell needs for javadoc. */
+    static final class JavadocSources {
+        private JavadocSources() {
+        }
+
+        static String missingNote() {
+            Path src = Path.of(System.getProperty("java.home"), "lib", "src.zip");
+            if (src.toFile().isFile()) return "";
+            return "(No javadoc: this JDK has no " + src + ". Install the JDK's sources, e.g. the openjdk-"
+                    + Runtime.version().feature() + "-source package, to see documentation here.)";
+        }
+    }
+
+}

@@ -1,0 +1,189 @@
+package io.djlkernel.kernel.eval;
+
+import io.djlkernel.api.display.MimeBundle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JShellInterpreterTest {
+    private static JShellInterpreter java;
+
+    @BeforeAll
+    static void start() {
+        java = new JShellInterpreter();
+    }
+
+    @AfterAll
+    static void stop() {
+        java.close();
+    }
+
+    private static Object value(String code) throws EvalException {
+        EvalResult result = java.eval(code);
+        assertTrue(result.hasValue(), "expected a value from: " + code);
+        return result.value();
+    }
+
+    @Test
+    void lastExpressionOfACellIsItsValue() throws Exception {
+        assertEquals(2, value("1 + 1"));
+        assertEquals("ab", value("String a = \"a\";\nString b = \"b\";\na + b"));
+        assertEquals(12, value("int twice(int x) { return 2 * x; }\ntwice(6)"));
+    }
+
+    @Test
+    void statementsDeclarationsAndAssignmentsShowNothing() throws Exception {
+        assertFalse(java.eval("int quiet = 3;").hasValue());
+        assertFalse(java.eval("quiet = 4").hasValue());
+        assertFalse(java.eval("System.out.print(\"\")").hasValue());
+        assertFalse(java.eval("class Nothing {}").hasValue());
+        assertEquals(4, value("quiet"));
+    }
+
+    @Test
+    void realObjectsComeBackNotStrings() throws Exception {
+        Object list = value("List.of(1, 2, 3)");
+        assertEquals(List.of(1, 2, 3), list);
+    }
+
+    @Test
+    void displayFunctionsNeedNoImport() throws Exception {
+        Object html = value("html(\"<b>hi</b>\")");
+        assertTrue(html instanceof MimeBundle);
+        assertEquals("<b>hi</b>", ((MimeBundle) html).data().get("text/html"));
+    }
+
+    @Test
+    void repeatingImportsOrDeclarationsKeepsVariables() throws Exception {
+        java.eval("import java.util.concurrent.atomic.AtomicInteger;\nclass Box { int v = 1; }\n"
+                + "Box kept = new Box(); kept.v = 42;\nAtomicInteger counter = new AtomicInteger(7);");
+        java.eval("import java.util.concurrent.atomic.AtomicInteger;");
+        java.eval("import java.util.concurrent.atomic.*;\nimport java.util.concurrent.atomic.AtomicInteger;");
+        java.eval("class Box { int v = 1; }");
+        assertEquals(42, value("kept.v"));
+        assertEquals(7, value("counter.get()"));
+    }
+
+    @Test
+    void compileErrorPointsAtTheLineAndSpan() {
+        EvalException e = assertThrows(EvalException.class,
+                () -> java.eval("int fine = 1;\nint broken = missingName + 1;"));
+        assertEquals("CompilationException", e.ename());
+        assertTrue(e.evalue().contains("cannot find symbol"), e.evalue());
+        String trace = String.join("\n", e.traceback());
+        assertTrue(trace.contains("line 2, column 14"), trace);
+        assertTrue(trace.contains("int broken = missingName + 1;"), trace);
+        assertTrue(trace.contains("^^^^^^^^^^^"), trace);
+    }
+
+    @Test
+    void runtimeErrorShowsUserFramesOnly() {
+        EvalException e = assertThrows(EvalException.class, () -> java.eval(
+                "void explode(String why) {\n  throw new IllegalStateException(why);\n}\n"
+                        + "int x = 1;\nexplode(\"boom\");"));
+        assertEquals("java.lang.IllegalStateException", e.ename());
+        assertEquals("boom", e.evalue());
+        String trace = String.join("\n", e.traceback());
+        assertTrue(trace.contains("explode (line 2)"), trace);
+        assertTrue(trace.contains("cell (line 5)"), trace);
+        assertFalse(trace.contains("jdk.internal"), trace);
+        assertFalse(trace.contains("io.djlkernel.kernel.eval"), trace);
+    }
+
+    @Test
+    void cellStopsAtItsFirstError() throws Exception {
+        assertThrows(EvalException.class, () -> java.eval("int before = 1;\nObject o = null; o.hashCode();\nint after = 2;"));
+        assertEquals(1, value("before"));
+        EvalException e = assertThrows(EvalException.class, () -> java.eval("after"));
+        assertEquals("CompilationException", e.ename());
+    }
+
+    @Test
+    void systemExitEndsTheCellNotTheKernel() throws Exception {
+        EvalException e = assertThrows(EvalException.class, () -> java.eval("System.exit(3)"));
+        assertEquals("SystemExit", e.ename());
+        assertTrue(e.evalue().contains("System.exit(3)"));
+        assertThrows(EvalException.class, () -> java.eval("Runtime.getRuntime().halt(1)"));
+        assertEquals(5, value("2 + 3"));
+    }
+
+    @Test
+    void stackOverflowAndOutOfMemoryEndTheCellOnly() throws Exception {
+        EvalException so = assertThrows(EvalException.class,
+                () -> java.eval("int down(int n) { return down(n + 1) + 1; }\ndown(0)"));
+        assertEquals("java.lang.StackOverflowError", so.ename());
+        EvalException oom = assertThrows(EvalException.class,
+                () -> java.eval("List<long[]> hog = new ArrayList<>(); while (true) hog.add(new long[50_000_000]);"));
+        assertEquals("java.lang.OutOfMemoryError", oom.ename());
+        assertEquals(3, value("1 + 2"));
+    }
+
+    @Test
+    void interruptStopsBusyLoopsSleepsAndUserMethods() throws Exception {
+        java.eval("int survivor = 11;");
+        for (String code : List.of("while (true) {}", "Thread.sleep(60_000);",
+                "void spin() { long i = 0; while (true) { i++; } }\nspin();",
+                "for (long i = 0; ; i++) { Math.sqrt(i); }")) {
+            CompletableFuture<EvalException> outcome = CompletableFuture.supplyAsync(() -> {
+                try {
+                    java.eval(code);
+                    return null;
+                } catch (EvalException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(300);
+            long start = System.nanoTime();
+            java.interrupt();
+            EvalException e = outcome.get(1, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertNotNull(e, code);
+            assertEquals("Interrupted", e.ename(), code);
+            assertTrue(ms < 1000, code + " took " + ms + " ms to stop");
+        }
+        assertEquals(11, value("survivor"));
+    }
+
+    @Test
+    void completionAndInspection() throws Exception {
+        java.eval("String s = \"x\";");
+        Interpreter.Completion c = java.complete("int y = 1;\ns.toUpp", 18);
+        assertTrue(c.matches().stream().anyMatch(m -> m.startsWith("toUpperCase")), c.matches().toString());
+        assertEquals(13, c.cursorStart());
+        assertEquals(18, c.cursorEnd());
+
+        Interpreter.Inspection atEnd = java.inspect("Math.max", 8, 0);
+        assertNotNull(atEnd);
+        assertTrue(atEnd.signature().contains("max("), atEnd.signature());
+        Interpreter.Inspection inside = java.inspect("Math.max(1, 2)", 6, 0);
+        assertNotNull(inside);
+    }
+
+    @Test
+    void completeness() {
+        assertEquals("complete", java.isComplete("int x = 1;").status());
+        assertEquals("complete", java.isComplete("1 + 1").status());
+        assertEquals("incomplete", java.isComplete("for (int i = 0; i < 3; i++) {").status());
+        assertEquals("    ", java.isComplete("for (int i = 0; i < 3; i++) {").indent());
+    }
+
+    @Test
+    void variablesArePreviewedBounded() throws Exception {
+        java.eval("int[] big = new int[25_000_000]; String greeting = \"hello\";");
+        var vars = java.variables().stream().collect(Collectors.toMap(Interpreter.Variable::name, v -> v));
+        assertEquals("int[25000000]", vars.get("big").valuePreview());
+        assertEquals("\"hello\"", vars.get("greeting").valuePreview());
+        assertEquals("String", vars.get("greeting").type());
+    }
+}
