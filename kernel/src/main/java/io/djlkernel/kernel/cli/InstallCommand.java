@@ -75,7 +75,7 @@ final class InstallCommand implements Callable<Integer> {
                     + "-Djava.awt.headless=true -Dfile.encoding=UTF-8 -XX:-OmitStackTraceInFastThrow).")
     List<String> jvmOpts = new ArrayList<>();
 
-    @Option(names = "--env", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+    @Option(names = "--env", paramLabel = "KEY=VALUE",
             description = "An environment variable for the kernel, e.g. --env DJL_OFFLINE=true (repeatable).")
     Map<String, String> envVars = new LinkedHashMap<>();
 
@@ -127,11 +127,14 @@ final class InstallCommand implements Callable<Integer> {
                 out.println("Jupyter finds it if " + kernelsDir.getParent() + " is on JUPYTER_PATH (or the prefix "
                         + "is the one Jupyter itself is installed in).");
             }
-        } catch (AccessDeniedException e) {
-            throw new CliException("Permission denied writing " + e.getFile()
-                    + ". Use --user to install for your user only (or run as root for a system-wide install).");
         } catch (FileSystemException e) {
-            throw new CliException("Cannot write " + e.getFile() + ": " + e.getReason());
+            // EACCES (AccessDeniedException) or EPERM ("Operation not permitted"): the same advice for both
+            if (e instanceof AccessDeniedException || String.valueOf(e.getReason()).contains("not permitted")) {
+                throw new CliException("Permission denied writing " + e.getFile() + ". Use --user to install "
+                        + "for your user only (or run as root for a system-wide install).");
+            }
+            throw new CliException("Cannot write " + e.getFile() + (e.getReason() == null ? "" : ": "
+                    + e.getReason()));
         }
         out.flush();
         return Main.EXIT_OK;

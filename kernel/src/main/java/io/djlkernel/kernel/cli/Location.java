@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  */
 final class Location {
     @Option(names = "--user", description = "Install for the current user: $JUPYTER_DATA_DIR, else "
-            + "${XDG_DATA_HOME:-~/.local/share}/jupyter (~/Library/Jupyter on macOS).")
+            + "$XDG_DATA_HOME/jupyter, else ~/.local/share/jupyter (~/Library/Jupyter on macOS).")
     boolean user;
 
     @Option(names = "--sys-prefix", description = "Install into the active Python environment: "
