@@ -6,6 +6,7 @@ import io.djlkernel.api.magic.MagicRegistry;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** What an {@link Extension} can reach of the kernel. */
 public interface KernelContext {
@@ -19,6 +20,12 @@ public interface KernelContext {
 
     /** Makes jars or class folders visible to cells (and scans them for extensions). */
     void addToClasspath(List<Path> paths);
+
+    /**
+     * Adds a field to the kernel's {@code usage_reply} (e.g. "gpus"): {@code reading} is called on each
+     * usage_request, from a kernel thread, also while a cell runs; it must be quick and must not throw.
+     */
+    void addUsageField(String field, Supplier<Object> reading);
 
     /** Runs Java in the session, as a cell would, and returns the value of its last expression (or null). */
     Object eval(String javaCode) throws Exception;

@@ -33,6 +33,11 @@ public interface Interpreter extends AutoCloseable {
     /** Adds jars or class folders to the class path that cells see. */
     void addToClasspath(List<Path> paths);
 
+    /** The class loader cells run in: extensions found in jars cells add are loaded through it. */
+    default ClassLoader classLoader() {
+        return Interpreter.class.getClassLoader();
+    }
+
     /** The session's variables, in declaration order. */
     List<Variable> variables();
 

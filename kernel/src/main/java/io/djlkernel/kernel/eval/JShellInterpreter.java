@@ -236,6 +236,11 @@ public final class JShellInterpreter implements Interpreter {
     }
 
     @Override
+    public ClassLoader classLoader() {
+        return control.loader();
+    }
+
+    @Override
     public List<Variable> variables() {
         List<Variable> variables = new ArrayList<>();
         shell.variables().filter(v -> shell.status(v).isActive() && !v.name().startsWith("$"))

@@ -1,0 +1,133 @@
+package io.djlkernel.kernel.magic;
+
+import io.djlkernel.api.magic.MagicException;
+import io.djlkernel.kernel.eval.EvalException;
+import io.djlkernel.kernel.eval.EvalResult;
+import io.djlkernel.kernel.eval.Interpreter;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs a cell's parts in order: Java through the interpreter, magics on a thread of their own (so an interrupt
+ * can stop a magic that waits on a process or a download without disturbing the kernel's threads).
+ */
+public final class MagicRunner {
+    private static final String RED = "\u001b[1;31m";
+    private static final String RESET = "\u001b[0m";
+
+    private final MagicDispatcher magics;
+    private final Interpreter java;
+    private final AtomicReference<Thread> runningMagic = new AtomicReference<>();
+
+    public MagicRunner(MagicDispatcher magics, Interpreter java) {
+        this.magics = magics;
+        this.java = java;
+    }
+
+    public EvalResult run(String code) throws EvalException {
+        ParsedCell cell = ParsedCell.parse(code);
+        if (cell.cellMagic() != null) {
+            ParsedCell.CellMagicCall call = cell.cellMagic();
+            return onMagicThread("%%" + call.name(), () -> magics.runCell(call.name(), call.args(), call.body()));
+        }
+        EvalResult result = EvalResult.NONE;
+        for (ParsedCell.Part part : cell.parts()) {
+            if (part instanceof ParsedCell.Java javaPart) {
+                result = java.eval(javaPart.code());
+            } else {
+                ParsedCell.Magic magic = (ParsedCell.Magic) part;
+                result = onMagicThread("%" + magic.name(), () -> magics.runLine(magic.name(), magic.args(), false));
+            }
+        }
+        return result;
+    }
+
+    public void interrupt() {
+        java.interrupt();
+        Thread magic = runningMagic.get();
+        if (magic != null) magic.interrupt();
+    }
+
+    public Interpreter.Completion complete(String code, int cursor) {
+        int lineStart = code.lastIndexOf('\n', Math.max(0, cursor - 1)) + 1;
+        String beforeCursor = code.substring(lineStart, Math.min(cursor, code.length()));
+        if (beforeCursor.stripLeading().startsWith("%") && !beforeCursor.strip().contains(" ")) {
+            String typed = beforeCursor.strip();
+            List<String> names = new ArrayList<>();
+            for (String name : magics.names()) {
+                if (name.startsWith(typed)) names.add(name);
+            }
+            return new Interpreter.Completion(names, cursor - typed.length(), cursor);
+        }
+        return java.complete(ParsedCell.javaOnly(code), cursor);
+    }
+
+    public Interpreter.Inspection inspect(String code, int cursor, int detailLevel) {
+        int lineStart = code.lastIndexOf('\n', Math.max(0, cursor - 1)) + 1;
+        int lineEnd = code.indexOf('\n', cursor);
+        String line = code.substring(lineStart, lineEnd < 0 ? code.length() : lineEnd).strip();
+        if (line.startsWith("%")) {
+            String name = line.split("\\s+", 2)[0];
+            String usage = magics.usageOf(name);
+            return usage == null ? null : new Interpreter.Inspection(name, usage);
+        }
+        return java.inspect(ParsedCell.javaOnly(code), cursor, detailLevel);
+    }
+
+    public Interpreter.Completeness isComplete(String code) {
+        if (code.stripLeading().startsWith("%%")) return Interpreter.Completeness.complete();
+        String javaOnly = ParsedCell.javaOnly(code);
+        return javaOnly.isBlank() ? Interpreter.Completeness.complete() : java.isComplete(javaOnly);
+    }
+
+    private interface MagicCall {
+        Object run() throws Exception;
+    }
+
+    private EvalResult onMagicThread(String label, MagicCall call) throws EvalException {
+        AtomicReference<Object> value = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                value.set(call.run());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "magic " + label);
+        thread.setContextClassLoader(java.classLoader());
+        runningMagic.set(thread);
+        thread.start();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            thread.interrupt();
+            Thread.currentThread().interrupt();
+        } finally {
+            runningMagic.set(null);
+        }
+        Throwable error = failure.get();
+        if (error instanceof EvalException evalError) throw evalError;
+        if (error instanceof MagicException) {
+            throw new EvalException("MagicError", error.getMessage(),
+                    List.of(RED + label + RESET + ": " + error.getMessage()), error);
+        }
+        if (error instanceof InterruptedException) {
+            throw new EvalException("Interrupted", label + " was interrupted",
+                    List.of(RED + "Interrupted" + RESET + ": " + label + " was stopped."), error);
+        }
+        if (error != null) {
+            StringWriter trace = new StringWriter();
+            error.printStackTrace(new PrintWriter(trace));
+            List<String> lines = new ArrayList<>();
+            lines.add(RED + label + " failed" + RESET + ": " + error);
+            trace.toString().lines().skip(1).limit(15).forEach(lines::add);
+            throw new EvalException(error.getClass().getName(), String.valueOf(error.getMessage()), lines, error);
+        }
+        Object result = value.get();
+        return result == null ? EvalResult.NONE : EvalResult.of(result);
+    }
+}
