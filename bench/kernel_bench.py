@@ -64,10 +64,19 @@ def run_cell(kc, code, timeout=TIMEOUT):
     deadline = time.monotonic() + timeout
     idle = replied = False
     result = None
+    seen = []
     while not idle:
-        msg = kc.get_iopub_msg(timeout=max(0.01, deadline - time.monotonic()))
+        try:
+            msg = kc.get_iopub_msg(timeout=max(0.01, deadline - time.monotonic()))
+        except Empty:
+            try:
+                reply = kc.get_shell_msg(timeout=1)["msg_type"]
+            except Empty:
+                reply = "no execute_reply"
+            raise RuntimeError(f"{code!r}: no idle status within {timeout} s; IOPub sent {seen}; shell: {reply}")
         if msg["parent_header"].get("msg_id") != msg_id:
             continue
+        seen.append(msg["msg_type"] + (f"({msg['content'].get('execution_state')})" if msg["msg_type"] == "status" else ""))
         if msg["msg_type"] == "execute_result":
             result = msg["content"]["data"].get("text/plain")
         elif msg["msg_type"] == "error":
