@@ -152,16 +152,24 @@ def measure(kernel_name, launches, round_trips):
         if i < launches - 1:
             kc.stop_channels()
             km.shutdown_kernel(now=True)
+    rts = []
+    problem = None
     try:
         for _ in range(10):  # warm-up, not counted
             run_cell(kc, "1+1")
-        rts = sorted(run_cell(kc, "1+1") for _ in range(round_trips))
+        for i in range(round_trips):
+            rts.append(run_cell(kc, "1+1"))
+    except (RuntimeError, Empty) as e:
+        # a kernel bug, reported as such; the numbers measured before it still stand
+        problem = f"round trip {len(rts) + 1} of {round_trips} failed: {e}"
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-    p95 = rts[min(len(rts) - 1, int(round(0.95 * len(rts))) - 1)]
-    return {"cold start": statistics.median(colds), "first cell": statistics.median(firsts),
-            "round trip median": statistics.median(rts), "round trip p95": p95}
+    rts.sort()
+    result = {"cold start": statistics.median(colds), "first cell": statistics.median(firsts),
+              "round trip median": statistics.median(rts) if rts else float("nan"),
+              "round trip p95": rts[min(len(rts) - 1, int(round(0.95 * len(rts))) - 1)] if rts else float("nan")}
+    return result, problem
 
 
 def main():
@@ -190,10 +198,15 @@ def main():
     with tempfile.TemporaryDirectory(prefix="djl-kernel-bench-") as tmp:
         install_kernels(Path(tmp), args.java, args.jar)
         results = {}
+        problems = []
         for label, name in (("ipykernel", "bench-ipykernel"), ("djl-kernel", "bench-djl"),
                             ("djl-kernel (no CDS)", "bench-djl-nocds")):
             print(f"measuring {label} ...", flush=True)
-            results[label] = measure(name, args.launches, args.round_trips)
+            results[label], problem = measure(name, args.launches, args.round_trips)
+            print("   " + ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in results[label].items()), flush=True)
+            if problem:
+                problems.append(f"{label}: {problem}")
+                print(f"   PROBLEM: {problem}", flush=True)
 
     base = results["ipykernel"]
     labels = list(results)
@@ -209,7 +222,13 @@ def main():
     print(f"\nAppCDS effect on cold start: {results['djl-kernel (no CDS)']['cold start'] * 1000:.0f} ms → "
           f"{results['djl-kernel']['cold start'] * 1000:.0f} ms")
     if args.json:
-        Path(args.json).write_text(json.dumps({"java": java_version, "results": results}, indent=2))
+        Path(args.json).write_text(json.dumps({"java": java_version, "results": results, "problems": problems},
+                                              indent=2))
+    if problems:
+        print("\nPROBLEMS (round-trip numbers above cover the cells before the failure):")
+        for p in problems:
+            print("  " + p)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
