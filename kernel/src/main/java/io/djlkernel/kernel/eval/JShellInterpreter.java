@@ -104,7 +104,42 @@ public final class JShellInterpreter implements Interpreter {
     }
 
     private EvalResult run(CellSplitter.Piece piece, ErrorFormatter.Cell cell) throws EvalException {
-        List<SnippetEvent> events = shell.eval(piece.source());
+        if (mayBeValueExpression(piece)) {
+            String expression = piece.source().strip();
+            expression = expression.substring(0, expression.length() - 1); // the semicolon JShell's analysis added
+            List<SnippetEvent> events = shell.eval(CellValue.class.getName() + ".keep(" + expression + ");");
+            SnippetEvent primary = events.stream().filter(e -> e.causeSnippet() == null).findFirst().orElse(null);
+            if (primary != null && primary.status() != Snippet.Status.REJECTED) {
+                outcome(events, piece, cell); // throws for a runtime error, as the plain path would
+                Object value = CellValue.take();
+                return DISPLAY_CALL.matcher(expression).matches() ? EvalResult.NONE : EvalResult.of(value);
+            }
+            // not a value (a void call, a declaration): run it as written, which also gives the right diagnostics
+        }
+        return outcome(shell.eval(piece.source()), piece, cell);
+    }
+
+    /**
+     * A last line without its semicolon ({@code 1 + 1}, {@code list}, {@code tensor.mean()}) is how a user asks to
+     * see a value. Lines that are surely not values (declarations, assignments, control flow, prints) skip the try.
+     */
+    private static boolean mayBeValueExpression(CellSplitter.Piece piece) {
+        if (piece.completeness() != jdk.jshell.SourceCodeAnalysis.Completeness.COMPLETE_WITH_SEMI) return false;
+        String source = piece.source().strip();
+        return source.endsWith(";") && !NOT_A_VALUE.matcher(source).lookingAt();
+    }
+
+    /** {@code x = 1}, {@code a[i] += 2}: assignments show nothing, as in Python. */
+    private static final Pattern ASSIGNMENT =
+            Pattern.compile("\\s*[\\w$.]+(\\[[^\\]]*\\])*\\s*([-+*/%&|^]|<<|>>>?)?=[^=]");
+    private static final Pattern NOT_A_VALUE = Pattern.compile(
+            "(import|class|interface|enum|record|if|for|while|do|switch|try|return|throw|var|final|public|private"
+                    + "|protected|static|abstract|sealed|non-sealed|assert|break|continue|synchronized|yield)\\b|@"
+                    + "|System\\.(out|err)\\.|" + ASSIGNMENT.pattern()
+                    + "|(?!new\\b)[\\w$.]+(<[^()=]*>)?(\\[\\])*\\s+[\\w$]+\\s*(=[^=]|;|\\()");
+
+    private EvalResult outcome(List<SnippetEvent> events, CellSplitter.Piece piece, ErrorFormatter.Cell cell)
+            throws EvalException {
         SnippetEvent primary = null;
         for (SnippetEvent event : events) {
             track(event);
@@ -118,6 +153,27 @@ public final class JShellInterpreter implements Interpreter {
         }
         if (primary == null) return EvalResult.NONE;
         Snippet snippet = primary.snippet();
+        try {
+            return outcomeOf(primary, snippet, piece, cell);
+        } finally {
+            forgetIfTransient(primary);
+        }
+    }
+
+    /**
+     * Statements and expression values leave nothing later code can name (but {@code $1}-style temporaries, which
+     * notebooks do not use): dropping them keeps JShell's state small. Each active snippet makes every later
+     * compile slower, which showed as a round trip growing from 4 ms to 25 ms over a few hundred cells.
+     */
+    private void forgetIfTransient(SnippetEvent event) {
+        Snippet snippet = event.snippet();
+        boolean transientKind = snippet.kind() == Snippet.Kind.STATEMENT || snippet.kind() == Snippet.Kind.EXPRESSION
+                || snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
+        if (transientKind && event.status() != Snippet.Status.REJECTED) shell.drop(snippet);
+    }
+
+    private EvalResult outcomeOf(SnippetEvent primary, Snippet snippet, CellSplitter.Piece piece,
+                                 ErrorFormatter.Cell cell) throws EvalException {
         cell.place(snippet.id(), piece.offset() + leadingWhitespace(piece.source()));
         if (primary.status() == Snippet.Status.REJECTED) {
             List<Diag> diagnostics = shell.diagnostics(snippet).collect(Collectors.toList());
@@ -141,7 +197,8 @@ public final class JShellInterpreter implements Interpreter {
                 || primary.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
             System.err.println(errors.recoverable(shell, snippet));
         }
-        if (VALUE_SUBKINDS.contains(snippet.subKind()) && !DISPLAY_CALL.matcher(snippet.source()).matches()) {
+        if (VALUE_SUBKINDS.contains(snippet.subKind()) && !DISPLAY_CALL.matcher(snippet.source()).matches()
+                && !ASSIGNMENT.matcher(snippet.source()).lookingAt()) {
             return EvalResult.of(control.lastValue());
         }
         return EvalResult.NONE;

@@ -29,6 +29,7 @@ public final class ZmqTransport implements Transport {
     private static final int LINGER_MS = 2000;
     // PUB drops messages beyond its high-water mark; big outputs arrive as many stream chunks
     private static final int IOPUB_SEND_HWM = 100_000;
+    private static final long WAKEUP_SAFETY_MS = 10;
 
     private final ConnectionInfo connection;
     private final ZMQ.Context context = ZMQ.context(1);
@@ -185,11 +186,13 @@ public final class ZmqTransport implements Transport {
             Channel[] channels = {Channel.SHELL, Channel.CONTROL, Channel.STDIN};
             ByteBuffer drain = ByteBuffer.allocate(64);
             while (true) {
-                poller.poll(-1);
-                if (poller.pollin(3)) {
-                    drainWakeups(drain);
-                }
+                // Bounded wait: jeromq's poller was seen to miss the wake-up pipe now and then (a reply or
+                // output queued but never sent until the next request arrived); the timeout caps that at 10 ms.
+                int events = poller.poll(outgoing.isEmpty() ? WAKEUP_SAFETY_MS : 0);
+                drainWakeups(drain);
+                long before = sent.get();
                 sendQueued(codec, shell, control, stdin, iopub);
+                if (events == 0 && sent.get() > before) LOG.fine("sent after a missed wake-up");
                 if (closing) break;
                 for (int i = 0; i < routers.length; i++) {
                     if (poller.pollin(i)) receiveAll(routers[i], channels[i], codec, listener);

@@ -52,6 +52,27 @@ class JShellInterpreterTest {
     }
 
     @Test
+    void lastLinesWithoutSemicolonShowValuesOnlyWhenThereIsOne() throws Exception {
+        java.eval("void nothing() { }\nint counter = 0;\nList<Integer> seen = new ArrayList<>();");
+        assertEquals(4, value("Math.max(1, 4)"));
+        assertEquals(2, ((int[]) value("new int[] {1, 2}")).length);
+        assertFalse(java.eval("nothing()").hasValue());
+        assertFalse(java.eval("System.out.print(\"\")").hasValue());
+        assertFalse(java.eval("counter = 5").hasValue());
+        assertFalse(java.eval("counter += 1").hasValue());
+        assertFalse(java.eval("int declared = 1").hasValue());
+        assertEquals(6, value("counter"));
+        assertEquals(true, value("seen.add(3)"));
+        assertEquals(List.of(3), value("seen"));
+        assertEquals("java.lang.Integer", value("Integer.valueOf(7).getClass().getName()"));
+        EvalException e = assertThrows(EvalException.class, () -> java.eval("int k = 0;\nInteger.parseInt(\"x\" + k)"));
+        assertEquals("java.lang.NumberFormatException", e.ename());
+        assertTrue(String.join("\n", e.traceback()).contains("cell (line 2)"), String.join("\n", e.traceback()));
+        EvalException c = assertThrows(EvalException.class, () -> java.eval("int k2 = 0;\nk2 + undefinedThing"));
+        assertTrue(String.join("\n", c.traceback()).contains("line 2, column 6"), String.join("\n", c.traceback()));
+    }
+
+    @Test
     void realObjectsComeBackNotStrings() throws Exception {
         Object list = value("List.of(1, 2, 3)");
         assertEquals(List.of(1, 2, 3), list);
