@@ -28,7 +28,6 @@ import io.djlkernel.kernel.transport.Transport;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,7 +61,7 @@ public final class Kernel {
     }
 
     Kernel(Transport transport, Supplier<Interpreter> interpreterFactory, RendererRegistry renderers,
-           Supplier<? extends Collection<String>> magicNames, CommManager comms, boolean installSystemStreams,
+           CommManager comms, boolean installSystemStreams,
            boolean bindDisplay) {
         this.transport = transport;
         this.renderers = renderers;
@@ -91,7 +90,7 @@ public final class Kernel {
                 .on("execute_request", new ExecuteHandler(outbox, interpreter, renderers, output, stdin, history,
                         router::enqueueShell))
                 .on("history_request", new HistoryHandler(outbox, history))
-                .on("complete_request", new CompleteHandler(outbox, interpreter, magicNames))
+                .on("complete_request", new CompleteHandler(outbox, interpreter))
                 .on("inspect_request", new InspectHandler(outbox, interpreter))
                 .on("is_complete_request", new IsCompleteHandler(outbox, interpreter))
                 .on("comm_info_request", commHandlers::info)

@@ -6,8 +6,6 @@ import io.djlkernel.kernel.eval.Interpreter;
 import io.djlkernel.kernel.transport.ConnectionInfo;
 import io.djlkernel.kernel.transport.Transport;
 import io.djlkernel.kernel.transport.ZmqTransport;
-import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -17,7 +15,6 @@ public final class KernelBuilder {
     private Transport transport;
     private Supplier<Interpreter> interpreter;
     private RendererRegistry renderers;
-    private Supplier<? extends Collection<String>> magicNames = List::of;
     private CommManager comms = new CommManager();
     private boolean installSystemStreams = true;
     private boolean bindDisplay = true;
@@ -48,12 +45,6 @@ public final class KernelBuilder {
         return this;
     }
 
-    /** Names completed when the word at the cursor starts with %, e.g. "%maven"; asked on each completion. */
-    public KernelBuilder magicNames(Supplier<? extends Collection<String>> magicNames) {
-        this.magicNames = magicNames;
-        return this;
-    }
-
     public KernelBuilder comms(CommManager comms) {
         this.comms = comms;
         return this;
@@ -81,6 +72,6 @@ public final class KernelBuilder {
             Objects.requireNonNull(connection, "connection or transport");
             transport = new ZmqTransport(connection);
         }
-        return new Kernel(transport, interpreter, renderers, magicNames, comms, installSystemStreams, bindDisplay);
+        return new Kernel(transport, interpreter, renderers, comms, installSystemStreams, bindDisplay);
     }
 }

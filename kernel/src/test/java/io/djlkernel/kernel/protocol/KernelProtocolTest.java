@@ -41,7 +41,6 @@ class KernelProtocolTest {
                 .transport(transport)
                 .interpreter(() -> interpreter)
                 .renderers(new TextRenderers())
-                .magicNames(() -> List.of("%maven", "%jars", "%%time"))
                 .installSystemStreams(false)
                 .build();
         interpreter = new FakeInterpreter(kernel::stdout, kernel::stderr, kernel::stdin);
@@ -312,16 +311,7 @@ class KernelProtocolTest {
     }
 
     @Test
-    void completionOffersMagicsAfterPercentAndInterpreterMatchesOtherwise() throws InterruptedException {
-        JsonObject magic = new JsonObject();
-        magic.addProperty("code", "%ma");
-        magic.addProperty("cursor_pos", 3);
-        JsonObject reply = request(Channel.SHELL, "complete_request", magic).content();
-        assertEquals("ok", reply.get("status").getAsString());
-        assertEquals(List.of("%maven"), reply.getAsJsonArray("matches").asList().stream().map(JsonElement::getAsString).toList());
-        assertEquals(0, reply.get("cursor_start").getAsInt());
-        assertEquals(3, reply.get("cursor_end").getAsInt());
-
+    void completionComesFromTheInterpreterInCodePoints() throws InterruptedException {
         JsonObject code = new JsonObject();
         code.addProperty("code", "\uD83D\uDE00 x = foo"); // an emoji: 1 code point, 2 Java chars
         code.addProperty("cursor_pos", 9);
