@@ -4,12 +4,15 @@ import io.djlkernel.api.magic.MagicException;
 import io.djlkernel.kernel.eval.EvalException;
 import io.djlkernel.kernel.eval.EvalResult;
 import io.djlkernel.kernel.eval.Interpreter;
+import io.djlkernel.kernel.eval.PagedHelp;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs a cell's parts in order: Java through the interpreter, magics on a thread of their own (so an interrupt
@@ -29,6 +32,8 @@ public final class MagicRunner {
     }
 
     public EvalResult run(String code) throws EvalException {
+        Matcher help = HELP_REQUEST.matcher(code);
+        if (help.matches()) return EvalResult.of(help(help.group(1)));
         ParsedCell cell = ParsedCell.parse(code, magics::valueType);
         if (cell.cellMagic() != null) {
             ParsedCell.CellMagicCall call = cell.cellMagic();
@@ -44,6 +49,21 @@ public final class MagicRunner {
             }
         }
         return result;
+    }
+
+    /** {@code Math.max?}, {@code %maven?}, {@code list??}: help in the pager, as in IPython. */
+    private static final Pattern HELP_REQUEST =
+            Pattern.compile("\\s*(%{0,2}[\\w$.]+(?:\\(\\))?)\\?{1,2}\\s*");
+
+    private PagedHelp help(String name) throws EvalException {
+        String subject = name.endsWith("()") ? name.substring(0, name.length() - 2) : name;
+        Interpreter.Inspection found = inspect(subject, subject.length(), 1);
+        if (found == null) {
+            String message = "nothing known about " + subject;
+            throw new EvalException("NameError", message, List.of(RED + "NameError" + RESET + ": " + message), null);
+        }
+        String docs = found.documentation() == null || found.documentation().isBlank() ? "" : "\n\n" + found.documentation();
+        return new PagedHelp(found.signature() + docs);
     }
 
     public void interrupt() {

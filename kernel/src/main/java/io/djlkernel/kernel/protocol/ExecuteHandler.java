@@ -6,6 +6,7 @@ import io.djlkernel.api.display.MimeBundle;
 import io.djlkernel.api.display.RendererRegistry;
 import io.djlkernel.kernel.eval.EvalException;
 import io.djlkernel.kernel.eval.EvalResult;
+import io.djlkernel.kernel.eval.PagedHelp;
 import io.djlkernel.kernel.eval.Interpreter;
 import io.djlkernel.kernel.history.History;
 import io.djlkernel.kernel.io.OutputRouter;
@@ -122,7 +123,16 @@ public final class ExecuteHandler implements RequestHandler {
         }
 
         JsonObject reply = Outbox.ok();
-        if (result.hasValue() && !silent) {
+        com.google.gson.JsonArray payload = new com.google.gson.JsonArray();
+        if (result.hasValue() && result.value() instanceof PagedHelp help) {
+            JsonObject page = new JsonObject();
+            page.addProperty("source", "page");
+            JsonObject data = new JsonObject();
+            data.addProperty(MimeBundle.TEXT_PLAIN, help.text());
+            page.add("data", data);
+            page.addProperty("start", 0);
+            payload.add(page);
+        } else if (result.hasValue() && !silent) {
             JsonObject bundle = render(result.value());
             if (bundle != null) {
                 output.flush();
@@ -136,7 +146,7 @@ public final class ExecuteHandler implements RequestHandler {
             }
         }
         reply.add("user_expressions", userExpressions(eval, Json.object(request.content(), "user_expressions")));
-        reply.add("payload", new com.google.gson.JsonArray());
+        reply.add("payload", payload);
         return reply;
     }
 

@@ -197,6 +197,16 @@ class NotebookInterpreterTest {
     }
 
     @Test
+    void aQuestionMarkAsksForHelpInThePager() throws Exception {
+        Object help = value("Math.max?");
+        assertTrue(help instanceof io.djlkernel.kernel.eval.PagedHelp, String.valueOf(help));
+        assertTrue(((io.djlkernel.kernel.eval.PagedHelp) help).text().contains("max("));
+        assertTrue(((io.djlkernel.kernel.eval.PagedHelp) value("%time?")).text().contains("wall time"));
+        EvalException e = assertThrows(EvalException.class, () -> notebook.eval("noSuchThing?"));
+        assertEquals("NameError", e.ename());
+    }
+
+    @Test
     void completionOffersMagicNames() {
         var c = notebook.complete("%ti", 3);
         assertTrue(c.matches().contains("%time") && c.matches().contains("%timeit"), c.matches().toString());
