@@ -28,8 +28,8 @@ public final class NDArrayRenderer implements Renderer<NDArray> {
     static final int SAMPLE = 64;
     /** HTML tables show this many rows/columns at each end of a longer axis. */
     static final int HTML_EDGE = 10;
-    /** Above this many elements, statistics other than min/max/NaN/Inf come from a strided sample. */
-    static final long EXACT_STATS_LIMIT = 1L << 22;
+    /** Above this many elements, std comes from a strided sample of about this size (the rest stays exact). */
+    static final long EXACT_STATS_LIMIT = 1L << 20;
 
     private static final Logger LOG = Logger.getLogger(NDArrayRenderer.class.getName());
 
@@ -183,8 +183,10 @@ public final class NDArrayRenderer implements Renderer<NDArray> {
     }
 
     /**
-     * min, max, mean, std (unbiased, as torch.std), NaN and Inf counts: reductions on the array's device.
-     * min/max ignore NaN; above {@value #EXACT_STATS_LIMIT} elements mean/std come from a strided sample.
+     * min, max, mean, std (unbiased, as torch.std), NaN and Inf counts: reductions on the array's device. One sum
+     * decides the non-finite counts (a finite sum means there are none; only otherwise are they counted, which is
+     * slow); min/max/mean are exact (NaN left out); above {@value #EXACT_STATS_LIMIT} elements std comes from a
+     * strided sample ({@code "std_sampled": true}).
      */
     static Map<String, Object> stats(NDArray array) {
         Map<String, Object> stats = new LinkedHashMap<>();
@@ -192,51 +194,62 @@ public final class NDArrayRenderer implements Renderer<NDArray> {
         try {
             DataType type = array.getDataType();
             long n = array.getShape().size();
-            NDArray flat = track(temps, array.flatten());
-            NDArray values = flat;
+            NDArray values = track(temps, array.flatten());
+            if (type == DataType.BOOLEAN) values = track(temps, values.toType(DataType.INT32, false));
+            if (type == DataType.FLOAT16 || type == DataType.BFLOAT16) values = track(temps, values.toType(DataType.FLOAT32, false));
             long nanCount = 0;
             long infCount = 0;
-            if (type.isFloating()) {
-                nanCount = track(temps, track(temps, flat.isNaN()).countNonzero()).toLongArray()[0];
-                infCount = track(temps, track(temps, flat.isInfinite()).countNonzero()).toLongArray()[0];
+            double sum = toDouble(track(temps, values.sum()));
+            if (type.isFloating() && !Double.isFinite(sum)) {
+                NDArray nan = track(temps, values.isNaN());
+                nanCount = toLong(track(temps, nan.countNonzero()));
+                infCount = toLong(track(temps, track(temps, values.isInfinite()).countNonzero()));
                 if (nanCount > 0) {
-                    values = track(temps, flat.get(track(temps, track(temps, flat.isNaN()).logicalNot())));
+                    values = track(temps, values.get(track(temps, nan.logicalNot())));
+                    sum = toDouble(track(temps, values.sum()));
                 }
-            } else if (type == DataType.BOOLEAN) {
-                values = track(temps, flat.toType(DataType.INT32, false));
             }
+            stats.put("count", n);
             stats.put("nan_count", nanCount);
             stats.put("inf_count", infCount);
             long count = values.getShape().size();
             if (count == 0) return stats;
             stats.put("min", number(track(temps, values.min())));
             stats.put("max", number(track(temps, values.max())));
-            NDArray forMean = values;
-            boolean exact = count <= EXACT_STATS_LIMIT;
-            if (!exact) {
-                long step = (count + EXACT_STATS_LIMIT - 1) / EXACT_STATS_LIMIT;
-                forMean = track(temps, values.get(new NDIndex().addSliceDim(0, count, step)));
-            }
-            if (!forMean.getDataType().isFloating() || forMean.getDataType() == DataType.FLOAT16
-                    || forMean.getDataType() == DataType.BFLOAT16) {
-                forMean = track(temps, forMean.toType(DataType.FLOAT32, false));
-            }
-            long m = forMean.getShape().size();
-            NDArray mean = track(temps, forMean.mean());
-            stats.put("mean", number(mean));
-            if (m > 1) {
-                NDArray sq = track(temps, track(temps, forMean.sub(mean)).square());
-                double var = track(temps, sq.sum()).toType(DataType.FLOAT64, false).getDouble() / (m - 1);
+            stats.put("mean", jsonNumber(sum / count));
+            if (count > 1) {
+                NDArray forStd = values;
+                boolean sampled = count > EXACT_STATS_LIMIT;
+                if (sampled) {
+                    long step = (count + EXACT_STATS_LIMIT - 1) / EXACT_STATS_LIMIT;
+                    forStd = track(temps, values.get(new NDIndex().addSliceDim(0, count, step)));
+                }
+                if (!forStd.getDataType().isFloating()) forStd = track(temps, forStd.toType(DataType.FLOAT64, false));
+                long m = forStd.getShape().size();
+                NDArray mean = track(temps, forStd.mean());
+                NDArray sq = track(temps, track(temps, forStd.sub(mean)).square());
+                double var = toDouble(track(temps, sq.sum())) / (m - 1);
                 stats.put("std", jsonNumber(Math.sqrt(var)));
+                stats.put("std_sampled", sampled);
+                if (sampled) stats.put("std_sample_size", m);
             }
-            stats.put("exact", exact);
-            if (!exact) stats.put("sample_size", m);
-            stats.put("count", n);
             return stats;
         } finally {
             for (NDArray t : temps) {
                 if (t != array) t.close();
             }
+        }
+    }
+
+    private static double toDouble(NDArray scalar) {
+        try (NDArray d = scalar.toType(DataType.FLOAT64, false)) {
+            return d.getDouble();
+        }
+    }
+
+    private static long toLong(NDArray scalar) {
+        try (NDArray d = scalar.toType(DataType.INT64, false)) {
+            return d.getLong();
         }
     }
 
