@@ -1,0 +1,116 @@
+package io.djlkernel.djl;
+
+import io.djlkernel.api.Extension;
+import io.djlkernel.api.KernelContext;
+import io.djlkernel.api.KernelListener;
+
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * DJL in the notebook: common imports and {@code manager}/{@code cpu()}/{@code gpu()}/{@code devices()} in every
+ * cell, renderers for tensors and DJL types, {@code %gpu} and {@code %memory}, the {@value DevicesComm#TARGET}
+ * comm, usage_reply's "gpus". Registration never loads the engine: the first cell that uses {@code manager}
+ * (or any tensor) pays for it once.
+ */
+public final class DjlExtension implements Extension {
+    /** The imports every cell gets (no on-demand import of ai.djl.training.dataset: its Record clashes with java.lang's). */
+    public static final List<String> IMPORTS = List.of(
+            "import ai.djl.*;",
+            "import ai.djl.ndarray.*;",
+            "import ai.djl.ndarray.types.*;",
+            "import ai.djl.ndarray.index.*;",
+            "import ai.djl.nn.*;",
+            "import ai.djl.nn.core.*;",
+            "import ai.djl.nn.convolutional.*;",
+            "import ai.djl.nn.norm.*;",
+            "import ai.djl.nn.pooling.*;",
+            "import ai.djl.training.*;",
+            "import ai.djl.training.loss.*;",
+            "import ai.djl.training.optimizer.*;",
+            "import ai.djl.training.tracker.*;",
+            "import ai.djl.training.evaluator.*;",
+            "import ai.djl.training.listener.*;",
+            "import ai.djl.training.initializer.*;",
+            "import ai.djl.training.dataset.Dataset;",
+            "import ai.djl.training.dataset.ArrayDataset;",
+            "import ai.djl.training.dataset.RandomAccessDataset;",
+            "import ai.djl.training.dataset.Batch;",
+            "import ai.djl.engine.Engine;",
+            "import ai.djl.inference.Predictor;",
+            "import ai.djl.translate.*;",
+            "import ai.djl.modality.*;",
+            "import ai.djl.modality.cv.*;",
+            "import ai.djl.modality.cv.output.*;",
+            "import ai.djl.repository.zoo.*;",
+            "import static io.djlkernel.djl.Tensors.*;");
+    /** The cell variable; null until a cell mentions it (so kernel start-up does not load the engine). */
+    public static final String DECLARE_MANAGER = "NDManager manager;";
+    static final Pattern MENTIONS_MANAGER = Pattern.compile("\\bmanager\\b");
+    private static final Logger LOG = Logger.getLogger(DjlExtension.class.getName());
+
+    private volatile DevicesComm devicesComm;
+
+    @Override
+    public String name() {
+        return "djl-tensors";
+    }
+
+    @Override
+    public void register(KernelContext kernel) throws Exception {
+        DjlEnvironment.applyDefaults();
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+        if (kernel.renderers() != null) DjlRenderers.registerAll(kernel.renderers());
+        if (kernel.magics() != null) {
+            kernel.magics().registerLine("gpu", GpuMagic.SUMMARY, GpuMagic.USAGE, GpuMagic::run);
+            kernel.magics().registerLine("memory", MemoryMagic.SUMMARY, MemoryMagic.USAGE, MemoryMagic::run);
+        }
+        if (kernel.comms() != null) {
+            devicesComm = new DevicesComm();
+            kernel.comms().registerTarget(DevicesComm.TARGET, devicesComm);
+        }
+        kernel.addUsageField("gpus", GpuStatus::readingMaps);
+        kernel.addListener(new Listener(kernel));
+        for (String line : IMPORTS) kernel.eval(line);
+        kernel.eval(DECLARE_MANAGER);
+    }
+
+    /** Binds {@code manager} before the first cell that mentions it; frees device memory on shutdown. */
+    final class Listener implements KernelListener {
+        private final KernelContext kernel;
+        private volatile boolean bound;
+
+        Listener(KernelContext kernel) {
+            this.kernel = kernel;
+        }
+
+        @Override
+        public void beforeCell(String code) {
+            if (code == null || !MENTIONS_MANAGER.matcher(code).find()) return;
+            if (bound && NotebookManagers.exists()) return;
+            try {
+                kernel.eval(MemoryMagic.REBIND);
+                bound = true;
+            } catch (Exception e) {
+                String why = DjlEnvironment.failure();
+                System.err.println("DJL is not available, so manager is null: "
+                        + (why != null ? why : String.valueOf(e.getMessage())));
+            }
+        }
+
+        @Override
+        public void shuttingDown(boolean restarting) {
+            DevicesComm comm = devicesComm;
+            if (comm != null) comm.shutdown();
+            try {
+                NotebookManagers.Freed freed = NotebookManagers.closeAll();
+                LOG.info("closed " + freed.managers() + " NDManagers (" + freed.arrays() + " arrays) at shutdown");
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "closing NDManagers at shutdown failed", e);
+            }
+            bound = false;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.djlkernel.djl;
+
+import io.djlkernel.api.KernelContext;
+import io.djlkernel.api.KernelListener;
+import io.djlkernel.api.comm.Comm;
+import io.djlkernel.api.comm.CommRegistry;
+import io.djlkernel.api.comm.CommTarget;
+import io.djlkernel.api.display.Display;
+import io.djlkernel.api.display.DisplayPublisher;
+import io.djlkernel.api.display.MimeBundle;
+import io.djlkernel.api.display.Renderer;
+import io.djlkernel.api.display.RendererRegistry;
+import io.djlkernel.api.magic.CellMagic;
+import io.djlkernel.api.magic.LineMagic;
+import io.djlkernel.api.magic.MagicContext;
+import io.djlkernel.api.magic.MagicRegistry;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/** A fake kernel: records what the extension registers, evaluates nothing, publishes displays into lists. */
+final class TestKernel implements KernelContext, MagicRegistry, RendererRegistry, CommRegistry, DisplayPublisher {
+    final Map<String, LineMagic> lineMagics = new LinkedHashMap<>();
+    final Map<Class<?>, Renderer<?>> renderers = new LinkedHashMap<>();
+    final Map<String, CommTarget> targets = new LinkedHashMap<>();
+    final List<KernelListener> listeners = new ArrayList<>();
+    final Map<String, Supplier<Object>> usage = new LinkedHashMap<>();
+    final List<String> evals = new CopyOnWriteArrayList<>();
+    final List<MimeBundle> displays = new CopyOnWriteArrayList<>();
+    final List<MimeBundle> updates = new CopyOnWriteArrayList<>();
+
+    /** Connects Display to this fake (for progress bars and charts). */
+    TestKernel bindDisplay() {
+        Display.bind(this, this);
+        return this;
+    }
+
+    @Override public MagicRegistry magics() { return this; }
+    @Override public RendererRegistry renderers() { return this; }
+    @Override public CommRegistry comms() { return this; }
+    @Override public void addListener(KernelListener l) { listeners.add(l); }
+    @Override public void addToClasspath(List<Path> paths) { }
+    @Override public void addUsageField(String field, Supplier<Object> reading) { usage.put(field, reading); }
+    @Override public Object eval(String javaCode) { evals.add(javaCode); return null; }
+
+    @Override public void registerLine(String name, String summary, String usage, LineMagic magic) { lineMagics.put(name, magic); }
+    @Override public void registerCell(String name, String summary, String usage, CellMagic magic) { }
+
+    @Override public <T> void register(Class<T> type, Renderer<? super T> renderer) { renderers.put(type, renderer); }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public MimeBundle render(Object value) {
+        MimeBundle out = new MimeBundle();
+        Class<?> best = null;
+        for (Class<?> type : renderers.keySet()) {
+            if (type.isInstance(value) && (best == null || best.isAssignableFrom(type))) best = type;
+        }
+        if (best != null) ((Renderer) renderers.get(best)).render(value, out);
+        if (!out.data().containsKey(MimeBundle.TEXT_PLAIN)) out.put(MimeBundle.TEXT_PLAIN, String.valueOf(value));
+        return out;
+    }
+
+    @Override public void registerTarget(String targetName, CommTarget target) { targets.put(targetName, target); }
+    @Override public Comm open(String targetName, Map<String, Object> data) { throw new UnsupportedOperationException(); }
+
+    @Override public void display(MimeBundle bundle, String displayId) { displays.add(bundle); }
+    @Override public void update(MimeBundle bundle, String displayId) { updates.add(bundle); }
+    @Override public void clearOutput(boolean wait) { }
+
+    static MagicContext magicContext(List<String> evals) {
+        return new MagicContext() {
+            @Override public Object eval(String javaCode) { evals.add(javaCode); return null; }
+            @Override public void addToClasspath(List<Path> paths) { }
+            @Override public Path workingDirectory() { return Path.of("."); }
+            @Override public boolean isExpression() { return false; }
+        };
+    }
+
+    /** A comm the test drives as the front end would. */
+    static final class FakeComm implements Comm {
+        final List<Map<String, Object>> sent = Collections.synchronizedList(new ArrayList<>());
+        volatile boolean open = true;
+        volatile Consumer<Map<String, Object>> onMessage;
+        volatile Consumer<Map<String, Object>> onClose;
+
+        @Override public String id() { return "comm-1"; }
+        @Override public String targetName() { return DevicesComm.TARGET; }
+        @Override public void send(Map<String, Object> data) { sent.add(data); }
+        @Override public void close(Map<String, Object> data) { open = false; }
+        @Override public void onMessage(Consumer<Map<String, Object>> handler) { onMessage = handler; }
+        @Override public void onClose(Consumer<Map<String, Object>> handler) { onClose = handler; }
+        @Override public boolean isOpen() { return open; }
+
+        void fromFrontEnd(Map<String, Object> data) { onMessage.accept(data); }
+
+        void closeFromFrontEnd() {
+            open = false;
+            onClose.accept(Map.of());
+        }
+    }
+}
