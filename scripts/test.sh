@@ -48,4 +48,8 @@ if [ ${#failed[@]} -gt 0 ]; then
     say "FAILED: ${failed[*]}"
     exit 1
 fi
-say "All tests passed${JDK25:+ (Java 17 and Java 25)}${JDK25:- (Java 17 only: Java 25 skipped)}"
+if [ -n "$JDK25" ]; then
+    say "All tests passed (Java 17 and Java 25)"
+else
+    say "All tests passed (Java 17 only: Java 25 skipped)"
+fi
