@@ -6,7 +6,7 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.util.Progress;
 
 /**
- * What every cell has without imports ({@code import static io.djlkernel.djl.Tensors.*} is part of the session's
+ * What every cell has without imports (static imports of its functions are part of the session's
  * start-up): devices, the notebook's manager, progress bars, a live training chart and a training helper.
  */
 public final class Tensors {

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The display functions every cell has without imports ({@code import static io.djlkernel.api.display.Display.*}
+ * The display functions every cell has without imports (static imports of each function
  * is part of the kernel's start-up). The kernel binds a publisher and a renderer registry at start.
  */
 public final class Display {

@@ -29,7 +29,14 @@ public final class JShellInterpreter implements Interpreter {
             "import java.io.*;", "import java.math.*;", "import java.net.*;", "import java.nio.file.*;",
             "import java.util.*;", "import java.util.concurrent.*;", "import java.util.function.*;",
             "import java.util.regex.*;", "import java.util.stream.*;",
-            "import static io.djlkernel.api.display.Display.*;");
+            // one static import per function: a static star import makes every later compile ~4 ms slower
+            "import static io.djlkernel.api.display.Display.display;",
+            "import static io.djlkernel.api.display.Display.updateDisplay;",
+            "import static io.djlkernel.api.display.Display.clearOutput;",
+            "import static io.djlkernel.api.display.Display.html;",
+            "import static io.djlkernel.api.display.Display.markdown;",
+            "import static io.djlkernel.api.display.Display.image;",
+            "import static io.djlkernel.api.display.Display.registerRenderer;");
 
     private static final Set<Snippet.Kind> DECLARATION_KINDS =
             Set.of(Snippet.Kind.IMPORT, Snippet.Kind.TYPE_DECL, Snippet.Kind.METHOD);
