@@ -67,6 +67,11 @@ public interface LoadedModel extends AutoCloseable {
     /** Tensors in, tensors out, through the model's block (any translator kind). Synchronized. */
     NDList predict(NDList input) throws TranslateException;
 
+    /** Convenience for cells: {@code mlp.predict(manager.randomNormal(new Shape(2, 4)))}. */
+    default NDList predict(ai.djl.ndarray.NDArray... inputs) throws TranslateException {
+        return predict(new NDList(inputs));
+    }
+
     /** An image classifier's top classes. Synchronized. Throws IllegalStateException for an ndlist model. */
     Classifications classify(Image image) throws TranslateException;
 
