@@ -191,6 +191,31 @@ class ModelMagicsTest {
         assertEquals(ModelStore.get("z").device(), ModelStore.get("t").device());
     }
 
+    @Test
+    void fineTunesOneEpochWithTraining() throws Exception {
+        model("load colours classifier --translator image-classification --size 32");
+        LoadedModel m = ModelStore.get("colours");
+        try (NDManager mgr = NDManager.newBaseManager()) {
+            int n = 64;
+            NDArray labels = mgr.randomInteger(0, 3, new Shape(n), ai.djl.ndarray.types.DataType.INT64);
+            NDArray x = mgr.randomUniform(0f, 0.35f, new Shape(n, 3, 32, 32)).add(labels.oneHot(3).reshape(n, 3, 1, 1).mul(0.6f));
+            NDArray mean = mgr.create(new float[]{0.485f, 0.456f, 0.406f}).reshape(1, 3, 1, 1);
+            NDArray std = mgr.create(new float[]{0.229f, 0.224f, 0.225f}).reshape(1, 3, 1, 1);
+            x = x.sub(mean).div(std);
+            ai.djl.training.dataset.ArrayDataset data = new ai.djl.training.dataset.ArrayDataset.Builder()
+                    .setData(x).optLabels(labels).setSampling(16, true).build();
+            float[] before = m.predict(new NDList(x.get("0:4"))).singletonOrThrow().toFloatArray();
+            var fit = io.djlkernel.djl.Training.of(m.model().getBlock())
+                    .optimizer(ai.djl.training.optimizer.Optimizer.adam()
+                            .optLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.01f)).build())
+                    .devices(m.device()).epochs(1).fit(data);
+            assertEquals(1, fit.chart().epochLosses().size());
+            float[] after = m.predict(new NDList(x.get("0:4"))).singletonOrThrow().toFloatArray();
+            assertFalse(java.util.Arrays.equals(before, after), "the weights changed");
+            assertEquals("red", m.classify(solid(new Color(230, 20, 20))).best().getClassName());
+        }
+    }
+
     // ---------------------------------------------------------------- info, list, unload, save
 
     @Test
