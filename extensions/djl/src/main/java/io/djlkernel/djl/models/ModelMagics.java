@@ -306,15 +306,19 @@ public final class ModelMagics {
             return new Report("Saved " + m.name()).row("Folder", dir).row("Model", file.getFileName() + " (" + size(Files.size(file)) + ", TorchScript)")
                     .note("load it again with: %model load " + m.name() + " " + dir + (m.translatorKind() == TranslatorKind.IMAGE_CLASSIFICATION
                             ? " --translator image-classification --size " + m.imageSize() : ""));
-        } catch (ReadOnlyFileSystemException | AccessDeniedException e) {
-            throw new MagicException(readOnly(dir));
-        } catch (FileSystemException e) {
-            String reason = String.valueOf(e.getReason()).toLowerCase(Locale.ROOT);
-            if (reason.contains("read-only") || reason.contains("permission")) throw new MagicException(readOnly(dir));
-            throw new MagicException("saving to " + dir + " failed: " + e.getMessage());
-        } catch (IOException e) {
-            throw new MagicException("saving to " + dir + " failed: " + e.getMessage());
+        } catch (IOException | ReadOnlyFileSystemException e) {
+            throw saveError(dir, e);
         }
+    }
+
+    /** A read-only place (mount, permissions) gets its own message; other failures say what failed. */
+    static MagicException saveError(Path dir, Exception e) {
+        if (e instanceof ReadOnlyFileSystemException || e instanceof AccessDeniedException) return new MagicException(readOnly(dir));
+        if (e instanceof FileSystemException fse) {
+            String reason = String.valueOf(fse.getReason()).toLowerCase(Locale.ROOT);
+            if (reason.contains("read-only") || reason.contains("permission")) return new MagicException(readOnly(dir));
+        }
+        return new MagicException("saving to " + dir + " failed: " + e.getMessage());
     }
 
     private static String readOnly(Path dir) {
