@@ -33,6 +33,16 @@ EXPECTED = {
         ("image/png", None),
         ("text/html", "step 5 of 5"),  # updateDisplay replaced the progress output in place
     ],
+    "02-models-from-mounted-storage.ipynb": [
+        ("text/plain", "classifier/"),          # %models lists the fixtures' model folder
+        ("text/plain", "Loaded colours"),
+        ("text/plain", "Parameters"),           # %model info
+        ("image/png", None),                    # the Java2D picture
+        ("stdout", "best: blue"),
+        ("text/plain", "Saved colours"),
+        ("stdout", "reloaded: blue"),
+        ("text/plain", "Unloaded tuned"),
+    ],
 }
 
 

@@ -45,6 +45,8 @@ public final class DjlExtension implements Extension {
             "import ai.djl.modality.cv.*;",
             "import ai.djl.modality.cv.output.*;",
             "import ai.djl.repository.zoo.*;",
+            "import io.djlkernel.djl.models.LoadedModel;",
+            "import io.djlkernel.djl.models.ModelStore;",
             // one static import per function: a static star import makes every later compile ~4 ms slower
             "import static io.djlkernel.djl.Tensors.cpu;",
             "import static io.djlkernel.djl.Tensors.gpu;",
@@ -74,6 +76,10 @@ public final class DjlExtension implements Extension {
         if (kernel.magics() != null) {
             kernel.magics().registerLine("gpu", GpuMagic.SUMMARY, GpuMagic.USAGE, GpuMagic::run);
             kernel.magics().registerLine("memory", MemoryMagic.SUMMARY, MemoryMagic.USAGE, MemoryMagic::run);
+            kernel.magics().registerLine("models", io.djlkernel.djl.models.ModelMagics.MODELS_SUMMARY,
+                    io.djlkernel.djl.models.ModelMagics.MODELS_USAGE, io.djlkernel.djl.models.ModelMagics::models);
+            kernel.magics().registerLine("model", io.djlkernel.djl.models.ModelMagics.MODEL_SUMMARY,
+                    io.djlkernel.djl.models.ModelMagics.MODEL_USAGE, io.djlkernel.djl.models.ModelMagics::model);
         }
         if (kernel.comms() != null) {
             devicesComm = new DevicesComm();
@@ -117,6 +123,11 @@ public final class DjlExtension implements Extension {
                 LOG.info("closed " + freed.managers() + " NDManagers (" + freed.arrays() + " arrays) at shutdown");
             } catch (RuntimeException | LinkageError e) {
                 LOG.log(Level.WARNING, "closing NDManagers at shutdown failed", e);
+            }
+            try {
+                io.djlkernel.djl.models.ModelStore.unloadAll();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "unloading models at shutdown failed", e);
             }
             bound = false;
         }
