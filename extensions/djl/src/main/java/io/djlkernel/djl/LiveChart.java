@@ -148,7 +148,12 @@ public final class LiveChart implements TrainingListener {
             }
             if (accuracy != null) {
                 try (NDArray a = accuracy.evaluate(labels, entry.getValue())) {
-                    acc += a.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                    double value = a.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                    // DJL's accuracies return the number of correct predictions, not the fraction
+                    if (accuracy instanceof ai.djl.training.evaluator.AbstractAccuracy && labels.head().size() > 0) {
+                        value /= labels.head().size();
+                    }
+                    acc += value;
                     na++;
                 } catch (RuntimeException ignored) {
                     // not a per-batch evaluator

@@ -73,6 +73,10 @@ class TrainingTest {
             String lastChart = kernel.updates.stream().filter(b -> b.data().containsKey(MimeBundle.IMAGE_PNG))
                     .reduce((a, b) -> b).orElseThrow().toString();
             assertTrue(lastChart.contains("epoch 4") && lastChart.contains("val Accuracy"), lastChart);
+            var accuracy = java.util.regex.Pattern.compile("train Accuracy ([0-9.]+)").matcher(lastChart);
+            assertTrue(accuracy.find(), lastChart);
+            double trainAccuracy = Double.parseDouble(accuracy.group(1));
+            assertTrue(trainAccuracy > 0.5 && trainAccuracy <= 1.0, "accuracy is a fraction: " + lastChart);
             // and a progress bar over the batches
             String lastBar = kernel.updates.stream().filter(b -> b.toString().startsWith("training"))
                     .reduce((a, b) -> b).orElseThrow().toString();
