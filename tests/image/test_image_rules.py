@@ -1,0 +1,201 @@
+"""The image's rules, checked without a Docker engine: the Dockerfile (parsed here, and linted by npm's
+dockerfile-utils), the scripts (shellcheck), compose.yaml and the image notebooks.
+
+Run by scripts/test-image.sh (which installs shellcheck, python3-yaml and the linter first).
+"""
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+IMAGE = ROOT / "image"
+DOCKERFILE = IMAGE / "Dockerfile"
+LINTER = Path(__file__).resolve().parent / "node_modules" / ".bin" / "dockerfile-utils"
+SCRIPTS = [IMAGE / "entrypoint.sh", IMAGE / "healthcheck.sh", IMAGE / "smoke-test.sh", IMAGE / "build.sh",
+           ROOT / "scripts" / "test-image.sh"]
+
+
+def instructions(text):
+    """(INSTRUCTION, arguments) per instruction: continuation lines joined, comments and parser directives dropped."""
+    out, current = [], ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not current and (not stripped or stripped.startswith("#")):
+            continue
+        if current and stripped.startswith("#"):
+            continue  # comment inside a continued instruction
+        if stripped.endswith("\\"):
+            current += stripped[:-1] + " "
+            continue
+        current += stripped
+        keyword, _, args = current.partition(" ")
+        out.append((keyword.upper(), args.strip()))
+        current = ""
+    return out
+
+
+@pytest.fixture(scope="module")
+def dockerfile():
+    return instructions(DOCKERFILE.read_text())
+
+
+def args_of(dockerfile):
+    return {m.group(1): m.group(2).strip('"') for k, a in dockerfile if k == "ARG"
+            for m in [re.match(r"(\w+)(?:=(.*))?$", a)] if m and m.group(2) is not None}
+
+
+def resolve(value, args):
+    return re.sub(r"\$\{(\w+)\}", lambda m: args.get(m.group(1), ""), value)
+
+
+def final_stage(dockerfile):
+    last_from = max(i for i, (k, _) in enumerate(dockerfile) if k == "FROM")
+    return dockerfile[last_from:]
+
+
+def test_base_images_pinned_never_latest(dockerfile):
+    args = args_of(dockerfile)
+    froms = [resolve(a.split()[0], args) for k, a in dockerfile if k == "FROM"]
+    assert froms, "no FROM"
+    for image in froms:
+        name, _, tag = image.partition("@")[0].rpartition(":")
+        assert name and tag, f"FROM {image}: no tag"
+        assert tag != "latest" and re.search(r"\d+\.\d+", tag), f"FROM {image}: pin a versioned tag"
+    assert froms[-1].startswith("pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime"), froms[-1]
+    digest = args.get("PYTORCH_DIGEST", "")
+    assert re.fullmatch(r"(@sha256:[0-9a-f]{64})?", digest), "PYTORCH_DIGEST is empty or @sha256:<64 hex>"
+    assert "${PYTORCH_DIGEST}" in [a for k, a in dockerfile if k == "FROM"][-1], "the digest ARG is used in FROM"
+
+
+def test_no_latest_anywhere():
+    assert not re.search(r":latest\b", DOCKERFILE.read_text()), "':latest' in the Dockerfile"
+    assert not re.search(r":latest\b", (IMAGE / "compose.yaml").read_text()), "':latest' in compose.yaml"
+
+
+def test_versions_pinned(dockerfile):
+    args = args_of(dockerfile)
+    for keyword, a in dockerfile:
+        if keyword != "RUN":
+            continue
+        for m in re.finditer(r"pip3? install ([^&;|]+)", a):
+            pkgs = [p for p in m.group(1).split() if not p.startswith("-")]
+            assert pkgs, a
+            for p in pkgs:
+                assert "==" in resolve(p, args).strip('"'), f"pip package not pinned: {p}"
+        for m in re.finditer(r"npm (?:install|i) ([^&;|]+)", a):
+            for p in (p for p in m.group(1).split() if not p.startswith("-")):
+                assert re.search(r".@\d", p), f"npm package not pinned: {p}"
+        assert "curl" not in a.split("|")[0] or "| sh" not in a, "no curl | sh"
+    assert re.fullmatch(r"4\.\d+\.\d+", args.get("JUPYTERLAB_VERSION", "")), "JupyterLab 4.x.y pinned"
+
+
+def test_last_user_is_not_root(dockerfile):
+    users = [a for k, a in final_stage(dockerfile) if k == "USER"]
+    assert users, "the final stage sets no USER"
+    user = resolve(users[-1], args_of(dockerfile)).split(":")[0]
+    assert user not in ("root", "0", ""), f"last USER is {users[-1]}"
+    assert user in ("1000", "jupyter"), f"last USER {user}: the notebook user is uid 1000"
+
+
+def test_expose_exactly_8888_and_8080(dockerfile):
+    ports = sorted(p.split("/")[0] for k, a in final_stage(dockerfile) if k == "EXPOSE" for p in a.split())
+    assert ports == ["8080", "8888"], ports
+
+
+def test_healthcheck_present(dockerfile):
+    checks = [a for k, a in final_stage(dockerfile) if k == "HEALTHCHECK"]
+    assert len(checks) == 1 and "CMD" in checks[0] and "NONE" not in checks[0].upper().split(), checks
+
+
+def test_tini_is_pid_1(dockerfile):
+    entry = [a for k, a in final_stage(dockerfile) if k == "ENTRYPOINT"]
+    assert entry, "no ENTRYPOINT"
+    argv = json.loads(entry[-1])  # exec form, so tini really is PID 1
+    assert Path(argv[0]).name == "tini" and argv[1] == "--", argv
+
+
+def test_djl_environment(dockerfile):
+    env = " ".join(a for k, a in final_stage(dockerfile) if k == "ENV")
+    for needle in ["PYTORCH_LIBRARY_PATH=${PYTHON_SITE}/torch/lib", "PYTORCH_VERSION=2.7.1", "PYTORCH_FLAVOR=cu128",
+                   "nvidia/cuda_runtime/lib", "DJL_OFFLINE=true", "OPT_OUT_TRACKING=true", "DJL_CACHE_DIR=",
+                   "MODEL_ROOT=/models"]:
+        assert needle in env, f"ENV lacks {needle}"
+    install = " ".join(a for k, a in dockerfile if k == "RUN" and "djl-kernel.jar install" in a)
+    for var in ["PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR", "LD_LIBRARY_PATH", "DJL_OFFLINE",
+                "OPT_OUT_TRACKING", "DJL_CACHE_DIR", "MODEL_ROOT"]:
+        assert f'--env "{var}=' in install, f"kernelspec env lacks {var}"
+
+
+def test_volumes_and_read_only_models(dockerfile):
+    volumes = " ".join(a for k, a in final_stage(dockerfile) if k == "VOLUME")
+    assert "/home/jupyter/work" in volumes and "/home/jupyter/.cache" in volumes
+    assert "/models" not in volumes, "/models is a read-only mount, not a writable volume"
+    assert any("chmod 0555 /models" in a for k, a in dockerfile if k == "RUN")
+
+
+def test_no_secrets_or_ssh_host_keys_baked_in(dockerfile):
+    text = DOCKERFILE.read_text()
+    assert "rm -rf /var/lib/apt/lists/* /etc/ssh/ssh_host_*" in text, "host keys are made at start, not baked in"
+    assert not re.search(r"(TOKEN|PASSWORD|SECRET)\s*=", text), "no credentials in the image"
+    sshd = (IMAGE / "sshd_config").read_text()
+    for line in ["PasswordAuthentication no", "PermitRootLogin no", "KbdInteractiveAuthentication no"]:
+        assert line in sshd
+    assert 'ENABLE_SSH:-false' in (IMAGE / "entrypoint.sh").read_text(), "SSH off by default"
+
+
+def test_dockerfile_lint():
+    if not LINTER.exists():
+        pytest.skip("dockerfile-utils not installed (scripts/test-image.sh runs npm ci in tests/image)")
+    r = subprocess.run([str(LINTER), "lint", str(DOCKERFILE)], capture_output=True, text=True)
+    assert r.returncode == 0 and not r.stdout.strip(), r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_shellcheck(script):
+    if not shutil.which("shellcheck"):
+        pytest.skip("shellcheck not installed")
+    assert script.exists(), script
+    r = subprocess.run(["shellcheck", "-x", str(script)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_compose_proxies_through_nginx_tls():
+    yaml = pytest.importorskip("yaml")
+    compose = yaml.safe_load((IMAGE / "compose.yaml").read_text())
+    services = compose["services"]
+    jupyter, nginx = services["jupyter"], services["nginx"]
+    assert "ports" not in jupyter, "JupyterLab and the endpoint are reached only through nginx"
+    assert sorted(str(p) for p in jupyter.get("expose", [])) == ["8080", "8888"]
+    assert any(v.endswith(":/models:ro") for v in jupyter["volumes"]), "/models mounted read-only"
+    assert "JUPYTER_TOKEN" in jupyter["environment"]
+    assert "443:443" in nginx["ports"]
+    conf = (IMAGE / "nginx" / "nginx.conf").read_text()
+    assert "listen 443 ssl" in conf and "proxy_set_header Upgrade" in conf and "ssl_protocols       TLSv1.2 TLSv1.3" in conf
+    for v in nginx["volumes"]:
+        assert v.endswith(":ro"), v
+
+
+def test_jupyter_settings_keep_the_token_and_stay_offline():
+    cfg = json.loads((IMAGE / "jupyter" / "jupyter_server_config.json").read_text())
+    server = cfg["ServerApp"]
+    assert "token" not in server and "password" not in server and server.get("allow_root") is False
+    assert cfg["LabApp"]["news_url"] is None and cfg["LabApp"]["extension_manager"] == "readonly"
+    assert "refusing to start JupyterLab without a token" in (IMAGE / "entrypoint.sh").read_text()
+
+
+@pytest.mark.parametrize("name", ["00-verify-gpu.ipynb", "01-tensors-on-the-gpu.ipynb"])
+def test_image_notebooks_stored_clean(name):
+    nb = json.loads((ROOT / "notebooks" / name).read_text())
+    assert nb["metadata"]["kernelspec"]["name"] == "java"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code and all(not c["outputs"] and c["execution_count"] is None for c in code)
+    source = "\n".join("".join(c["source"]) for c in code)
+    if name.startswith("00"):
+        assert "%gpu" in source and "%gpu --check" in source and "devices()" in source
+    else:
+        assert "%memory" in source and "matMul" in source and "NDArrays.stack" in source
+    assert name in DOCKERFILE.read_text(), "the image ships the tutorial"
