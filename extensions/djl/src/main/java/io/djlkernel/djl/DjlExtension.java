@@ -66,6 +66,10 @@ public final class DjlExtension implements Extension {
         if (kernel.magics() != null) {
             kernel.magics().registerLine("gpu", GpuMagic.SUMMARY, GpuMagic.USAGE, GpuMagic::run);
             kernel.magics().registerLine("memory", MemoryMagic.SUMMARY, MemoryMagic.USAGE, MemoryMagic::run);
+            kernel.magics().registerLine("serve", io.djlkernel.djl.serving.ServeMagic.SUMMARY,
+                    io.djlkernel.djl.serving.ServeMagic.USAGE, io.djlkernel.djl.serving.ServeMagic::run);
+            kernel.magics().registerLine("export", io.djlkernel.djl.serving.ServeMagic.EXPORT_SUMMARY,
+                    io.djlkernel.djl.serving.ServeMagic.EXPORT_USAGE, io.djlkernel.djl.serving.ServeMagic::export);
         }
         if (kernel.comms() != null) {
             devicesComm = new DevicesComm();
@@ -104,6 +108,12 @@ public final class DjlExtension implements Extension {
         public void shuttingDown(boolean restarting) {
             DevicesComm comm = devicesComm;
             if (comm != null) comm.shutdown();
+            try {
+                int n = io.djlkernel.djl.serving.Endpoints.stopAll(10_000);
+                if (n > 0) LOG.info("stopped " + n + " serving endpoint(s) at shutdown (in-flight requests drained)");
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "stopping serving endpoints at shutdown failed", e);
+            }
             try {
                 NotebookManagers.Freed freed = NotebookManagers.closeAll();
                 LOG.info("closed " + freed.managers() + " NDManagers (" + freed.arrays() + " arrays) at shutdown");
