@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -33,7 +32,8 @@ public record HostTensor(String name, V2Type type, long[] shape, Object data) {
         return new HostTensor(newName, type, shape, data);
     }
 
-    /** An engine array in {@code manager}; unsigned 16/32/64-bit widen to the next signed type libtorch has. */
+    /** An engine array in {@code manager}; 16-bit integers widen to INT32 (DJL 0.36 aborts the JVM on
+     * INT16 arrays), unsigned 32/64-bit to INT64. */
     public NDArray toNDArray(NDManager manager) {
         Shape s = new Shape(shape);
         switch (type) {
@@ -46,7 +46,7 @@ public record HostTensor(String name, V2Type type, long[] shape, Object data) {
                 for (int i = 0; i < v.length; i++) b[i] = v[i] != 0;
                 return manager.create(b, s);
             }
-            case INT32: case UINT16: {
+            case INT32: case INT16: case UINT16: {
                 long[] v = (long[]) data;
                 int[] b = new int[v.length];
                 for (int i = 0; i < v.length; i++) b[i] = (int) v[i];
@@ -58,13 +58,6 @@ public record HostTensor(String name, V2Type type, long[] shape, Object data) {
                 for (long x : v) bb.put((byte) x);
                 bb.rewind();
                 return manager.create(bb, s, type == V2Type.INT8 ? DataType.INT8 : DataType.UINT8);
-            }
-            case INT16: {
-                long[] v = (long[]) data;
-                ByteBuffer bb = ByteBuffer.allocateDirect(v.length * 2).order(ByteOrder.nativeOrder());
-                for (long x : v) bb.putShort((short) x);
-                bb.rewind();
-                return manager.create(bb, s, DataType.INT16);
             }
             default: throw new BadRequest("datatype " + type + " cannot be a tensor input of this model");
         }
