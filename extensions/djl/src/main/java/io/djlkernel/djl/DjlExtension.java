@@ -80,6 +80,10 @@ public final class DjlExtension implements Extension {
                     io.djlkernel.djl.models.ModelMagics.MODELS_USAGE, io.djlkernel.djl.models.ModelMagics::models);
             kernel.magics().registerLine("model", io.djlkernel.djl.models.ModelMagics.MODEL_SUMMARY,
                     io.djlkernel.djl.models.ModelMagics.MODEL_USAGE, io.djlkernel.djl.models.ModelMagics::model);
+            kernel.magics().registerLine("serve", io.djlkernel.djl.serving.ServeMagic.SUMMARY,
+                    io.djlkernel.djl.serving.ServeMagic.USAGE, io.djlkernel.djl.serving.ServeMagic::run);
+            kernel.magics().registerLine("export", io.djlkernel.djl.serving.ServeMagic.EXPORT_SUMMARY,
+                    io.djlkernel.djl.serving.ServeMagic.EXPORT_USAGE, io.djlkernel.djl.serving.ServeMagic::export);
         }
         if (kernel.comms() != null) {
             devicesComm = new DevicesComm();
@@ -118,6 +122,12 @@ public final class DjlExtension implements Extension {
         public void shuttingDown(boolean restarting) {
             DevicesComm comm = devicesComm;
             if (comm != null) comm.shutdown();
+            try {
+                int n = io.djlkernel.djl.serving.Endpoints.stopAll(10_000);
+                if (n > 0) LOG.info("stopped " + n + " serving endpoint(s) at shutdown (in-flight requests drained)");
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "stopping serving endpoints at shutdown failed", e);
+            }
             try {
                 NotebookManagers.Freed freed = NotebookManagers.closeAll();
                 LOG.info("closed " + freed.managers() + " NDManagers (" + freed.arrays() + " arrays) at shutdown");

@@ -3,12 +3,16 @@ package io.djlkernel.kernel.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
+import io.djlkernel.api.cli.Subcommand;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Spec;
 
 /**
@@ -44,16 +48,37 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand(new RunCommand());
         cl.addSubcommand(new InstallCommand(environment));
         cl.addSubcommand(new UninstallCommand(environment));
+        for (Subcommand sc : ServiceLoader.load(Subcommand.class, Main.class.getClassLoader())) {
+            if (!cl.getSubcommands().containsKey(sc.name())) cl.addSubcommand(sc.name(), extensionCommand(sc));
+        }
         cl.setParameterExceptionHandler(Main::onBadArguments);
         cl.setExecutionExceptionHandler(Main::onFailure);
         return cl;
+    }
+
+    /**
+     * A command an extension provides ({@code serve}): its words go to it unparsed (options included), so the
+     * kernel core stays free of the extension's types.
+     */
+    static CommandLine extensionCommand(Subcommand sc) {
+        PositionalParamSpec words = PositionalParamSpec.builder().paramLabel("ARGS").arity("0..*")
+                .type(List.class).auxiliaryTypes(String.class).description("see '" + sc.name() + " --help'").build();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection((Callable<Integer>) () -> {
+            List<String> a = words.getValue();
+            return sc.run(a == null ? List.of() : a, System.out, System.err);
+        });
+        spec.name(sc.name());
+        spec.usageMessage().description(sc.description());
+        spec.addPositional(words);
+        spec.parser().unmatchedOptionsArePositionalParams(true);
+        return new CommandLine(spec);
     }
 
     /** Without a command: say what is missing, exit 2. */
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing command: one of run, install, uninstall");
+                "Missing command: one of " + String.join(", ", spec.commandLine().getSubcommands().keySet()));
     }
 
     /** One line saying what is wrong and one saying where help is; no usage dump. */

@@ -1,0 +1,44 @@
+"""The seed article's approach done properly: Flask + torch (Debian's python3-torch) behind gunicorn.
+
+    MODEL=extensions/djl/src/test/resources/models/classifier/classifier.pt SIZE=32 \
+        gunicorn -w 2 -b 127.0.0.1:8091 --chdir bench serve_flask_app:app
+
+POST /predict (multipart file) -> {"class_id": N, "probability": p}: decode, resize, ImageNet-normalise,
+forward under torch.inference_mode, softmax. One torch thread per worker (workers = cores).
+"""
+import io
+import os
+
+import torch
+from flask import Flask, jsonify, request
+from PIL import Image
+
+torch.set_num_threads(1)
+MODEL = torch.jit.load(os.environ["MODEL"]).eval()
+SIZE = int(os.environ.get("SIZE", "224"))
+MEAN = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
+STD = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
+
+app = Flask(__name__)
+
+
+@app.post("/predict")
+def predict():
+    f = request.files.get("file")
+    if f is None:
+        return jsonify(error="no file"), 400
+    try:
+        img = Image.open(io.BytesIO(f.read())).convert("RGB").resize((SIZE, SIZE), Image.BILINEAR)
+    except Exception as e:  # noqa: BLE001 - any decoding failure is the client's
+        return jsonify(error=f"not an image: {e}"), 400
+    x = torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8).view(SIZE, SIZE, 3).permute(2, 0, 1).float() / 255
+    x = ((x - MEAN) / STD).unsqueeze(0)
+    with torch.inference_mode():
+        p = torch.softmax(MODEL(x), dim=1)[0]
+    i = int(torch.argmax(p))
+    return jsonify(class_id=i, probability=float(p[i]))
+
+
+@app.get("/ping")
+def ping():
+    return jsonify(status="Healthy")

@@ -1,0 +1,687 @@
+package io.djlkernel.djl.serving;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
+import io.netty.handler.codec.http.multipart.FileUpload;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.netty.handler.codec.http.multipart.InterfaceHttpData;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One model behind HTTP (Netty): Open Inference Protocol v2, {@code /predict}, DJL Serving/TorchServe-style
+ * {@code /predictions/{m}} and {@code /ping}, Prometheus {@code /metrics}, {@code /openapi.json}.
+ * <pre>{@code
+ * InferenceServer s = InferenceServer.start(model, ServeOptions.defaults());  // s.url()
+ * s.stop(5_000);                                                              // drains in-flight requests
+ * }</pre>
+ */
+public final class InferenceServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(InferenceServer.class.getName());
+    static final String VERSION = "1";
+    private static final String JSON = "application/json";
+
+    private final ServableModel model;
+    private final ServeOptions options;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final Batcher batcher;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup io;
+    private final Channel channel;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong requests = new AtomicLong();
+    private final long[] recent = new long[2048];
+    private int recentAt;
+    private final byte[] tokenBytes;
+    private volatile boolean stopped;
+
+    private InferenceServer(ServableModel model, ServeOptions options) throws InterruptedException {
+        this.model = model;
+        this.options = options;
+        this.tokenBytes = options.token() == null ? null : ("Bearer " + options.token()).getBytes(StandardCharsets.UTF_8);
+        this.batcher = new Batcher(model, options, metrics);
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        io = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
+        try {
+            channel = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(8192, 65536, 65536));
+                            ch.pipeline().addLast(new HttpServerKeepAliveHandler());
+                            ch.pipeline().addLast(new SizeLimit((int) options.maxRequestBytes()));
+                            ch.pipeline().addLast(new Handler());
+                        }
+                    })
+                    .bind(options.host(), options.port()).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            batcher.stop(0);
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    /** Binds and starts serving; an IOException-like RuntimeException when the port is taken. */
+    public static InferenceServer start(ServableModel model, ServeOptions options) {
+        try {
+            return new InferenceServer(model, options);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding", e);
+        }
+    }
+
+    public ServableModel model() {
+        return model;
+    }
+
+    public ServeOptions options() {
+        return options;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    public String url() {
+        String h = options.host();
+        if (h.contains(":")) h = "[" + h + "]";
+        if (h.equals("0.0.0.0")) h = "127.0.0.1";
+        return "http://" + h + ":" + port();
+    }
+
+    public long requestCount() {
+        return requests.get();
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public boolean isRunning() {
+        return !stopped;
+    }
+
+    /** Latency percentile (0..100) over the last 2048 requests, in milliseconds; NaN before the first. */
+    public synchronized double percentileMillis(double p) {
+        int n = (int) Math.min(requests.get(), recent.length);
+        if (n == 0) return Double.NaN;
+        long[] s = Arrays.copyOf(recent, n);
+        Arrays.sort(s);
+        int i = (int) Math.ceil(p / 100.0 * n) - 1;
+        return s[Math.max(0, Math.min(n - 1, i))] / 1e6;
+    }
+
+    private synchronized void record(long nanos) {
+        recent[recentAt] = nanos;
+        recentAt = (recentAt + 1) % recent.length;
+    }
+
+    /** Stops accepting connections, waits up to {@code drainMillis} for in-flight requests, then closes. */
+    public void stop(long drainMillis) {
+        if (stopped) return;
+        stopped = true;
+        channel.close().syncUninterruptibly();
+        long until = System.currentTimeMillis() + drainMillis;
+        while (inFlight.get() > 0 && System.currentTimeMillis() < until) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        batcher.stop(Math.max(0, until - System.currentTimeMillis()));
+        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Override
+    public void close() {
+        stop(5_000);
+    }
+
+    /** 413 with a JSON body; the rest of an oversized body is read and dropped so the client sees the answer. */
+    private final class SizeLimit extends HttpObjectAggregator {
+        SizeLimit(int max) {
+            super(max);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            metrics.request(model.name(), "oversized", 413, 0);
+            requests.incrementAndGet();
+            FullHttpResponse r = json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    error("the request body is larger than the limit of " + options.maxRequestBytes() + " bytes (--max-request-size)"));
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            long t0 = System.nanoTime();
+            requests.incrementAndGet();
+            inFlight.incrementAndGet();
+            metrics.inFlight(1);
+            String path = new QueryStringDecoder(req.uri()).path();
+            String route = "other";
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            CompletableFuture<FullHttpResponse> answer;
+            try {
+                if (!req.decoderResult().isSuccess()) throw new BadRequest("malformed HTTP request: " + req.decoderResult().cause());
+                String[] seg = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+                route = routeName(seg);
+                if (!isOpenRoute(seg)) authorize(req);
+                answer = dispatch(req, seg);
+            } catch (BadRequest e) {
+                answer = CompletableFuture.completedFuture(json(HttpResponseStatus.valueOf(e.status()), error(e.getMessage())));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "request " + req.method() + " " + path + " failed", e);
+                answer = CompletableFuture.completedFuture(json(HttpResponseStatus.INTERNAL_SERVER_ERROR, error(String.valueOf(e))));
+            }
+            String r = route;
+            answer.orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((resp, failure) -> {
+                FullHttpResponse out = resp != null ? resp : failureResponse(failure);
+                if (!keepAlive) out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                long took = System.nanoTime() - t0;
+                record(took);
+                metrics.request(model.name(), r, out.status().code(), took / 1e9);
+                metrics.inFlight(-1);
+                inFlight.decrementAndGet();
+                var f = ctx.writeAndFlush(out);
+                if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+            });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(Level.FINE, "connection error", cause);
+            ctx.close();
+        }
+    }
+
+    private FullHttpResponse failureResponse(Throwable failure) {
+        Throwable f = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (f instanceof BadRequest b) return json(HttpResponseStatus.valueOf(b.status()), error(b.getMessage()));
+        if (f instanceof TimeoutException) {
+            return json(HttpResponseStatus.GATEWAY_TIMEOUT, error("the request took longer than the timeout of " + options.timeout().toMillis() + " ms (--timeout)"));
+        }
+        LOG.log(Level.WARNING, "inference failed", f);
+        return json(HttpResponseStatus.INTERNAL_SERVER_ERROR, error("inference failed: " + f));
+    }
+
+    private static String routeName(String[] seg) {
+        if (seg.length == 0) return "root";
+        if (seg[0].equals("v2")) {
+            if (seg.length >= 2 && seg[1].equals("health")) return "v2_health";
+            if (seg.length >= 3 && seg[seg.length - 1].equals("infer")) return "v2_infer";
+            if (seg.length >= 3) return "v2_model";
+            return "v2";
+        }
+        return seg[0];
+    }
+
+    private static boolean isOpenRoute(String[] seg) {
+        return seg.length == 1 && seg[0].equals("ping") || seg.length == 3 && seg[0].equals("v2") && seg[1].equals("health");
+    }
+
+    private void authorize(FullHttpRequest req) {
+        if (tokenBytes == null) return;
+        String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        byte[] given = h == null ? new byte[0] : h.trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, tokenBytes)) {
+            throw new BadRequest(401, h == null ? "missing bearer token (send Authorization: Bearer TOKEN)" : "wrong bearer token");
+        }
+    }
+
+    private CompletableFuture<FullHttpResponse> dispatch(FullHttpRequest req, String[] seg) {
+        HttpMethod m = req.method();
+        boolean get = m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD);
+        boolean post = m.equals(HttpMethod.POST);
+        if (seg.length == 0 && get) return done(ok(index()));
+        switch (seg[0]) {
+            case "v2":
+                return v2(req, seg, get, post);
+            case "ping":
+                if (!get && !post) break;
+                return done(json(model.isOpen() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        object("status", model.isOpen() ? "Healthy" : "Unhealthy")));
+            case "predict":
+                if (seg.length != 1) break;
+                requirePost(post);
+                return predictImage(req, false);
+            case "predictions":
+                if (seg.length < 2 || seg.length > 3) break;
+                requirePost(post);
+                requireModel(seg[1]);
+                return predictions(req);
+            case "metrics":
+                if (seg.length != 1 || !get) break;
+                try {
+                    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                            Unpooled.wrappedBuffer(metrics.scrape()));
+                    r.headers().set(HttpHeaderNames.CONTENT_TYPE, ServerMetrics.contentType());
+                    HttpUtil.setContentLength(r, r.content().readableBytes());
+                    return done(r);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            case "openapi.json":
+                if (seg.length != 1 || !get) break;
+                return done(raw(HttpResponseStatus.OK, JSON, OpenApi.document(model, url()).getBytes(StandardCharsets.UTF_8)));
+            default:
+                break;
+        }
+        throw new BadRequest(404, "no route " + req.method() + " " + req.uri() + " (see GET /openapi.json)");
+    }
+
+    private static void requirePost(boolean post) {
+        if (!post) throw new BadRequest(405, "use POST");
+    }
+
+    private void requireModel(String name) {
+        if (!name.equals(model.name())) throw new BadRequest(404, "unknown model '" + name + "'; this endpoint serves '" + model.name() + "'");
+        if (!model.isOpen()) throw new BadRequest(503, "model '" + name + "' was unloaded");
+    }
+
+    private CompletableFuture<FullHttpResponse> v2(FullHttpRequest req, String[] seg, boolean get, boolean post) {
+        if (seg.length == 1 && get) {
+            JsonObject o = new JsonObject();
+            o.addProperty("name", "djl-kernel");
+            o.addProperty("version", ServingVersion.get());
+            o.add("extensions", new JsonArray());
+            return done(ok(o));
+        }
+        if (seg.length == 3 && seg[1].equals("health") && get && (seg[2].equals("live") || seg[2].equals("ready"))) {
+            boolean ready = seg[2].equals("live") || model.isOpen() && !stopped;
+            return done(json(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, object(seg[2], ready)));
+        }
+        if (seg.length >= 3 && seg[1].equals("models")) {
+            requireModel(seg[2]);
+            int at = 3;
+            String version = null;
+            if (seg.length >= 5 && seg[3].equals("versions")) {
+                version = seg[4];
+                if (!version.equals(VERSION)) throw new BadRequest(404, "model '" + seg[2] + "' has no version '" + version + "' (it has " + VERSION + ")");
+                at = 5;
+            }
+            if (seg.length == at && get) return done(ok(metadata()));
+            if (seg.length == at + 1 && seg[at].equals("ready") && get) {
+                JsonObject o = object("name", model.name());
+                o.addProperty("ready", model.isOpen());
+                return done(ok(o));
+            }
+            if (seg.length == at + 1 && seg[at].equals("infer")) {
+                requirePost(post);
+                return infer(req, version);
+            }
+        }
+        throw new BadRequest(404, "no route " + req.method() + " " + req.uri() + " (see GET /openapi.json)");
+    }
+
+    JsonObject metadata() {
+        JsonObject o = new JsonObject();
+        o.addProperty("name", model.name());
+        JsonArray versions = new JsonArray();
+        versions.add(VERSION);
+        o.add("versions", versions);
+        o.addProperty("platform", model.platform());
+        o.add("inputs", specs(model.inputs()));
+        o.add("outputs", specs(outputSpecs()));
+        return o;
+    }
+
+    List<IoSpec> outputSpecs() {
+        List<IoSpec> out = new ArrayList<>(model.outputs());
+        if (model.isImageClassifier() && !model.synset().isEmpty()) out.add(new IoSpec("label", V2Type.BYTES, new long[] {-1}));
+        return out;
+    }
+
+    private static JsonArray specs(List<IoSpec> specs) {
+        JsonArray a = new JsonArray();
+        for (IoSpec s : specs) {
+            JsonObject o = new JsonObject();
+            o.addProperty("name", s.name());
+            o.addProperty("datatype", s.datatype().name());
+            JsonArray sh = new JsonArray();
+            for (long d : s.shape()) sh.add(d);
+            o.add("shape", sh);
+            a.add(o);
+        }
+        return a;
+    }
+
+    private CompletableFuture<FullHttpResponse> infer(FullHttpRequest req, String version) {
+        V2Codec.InferRequest r = V2Codec.parse(req.content().toString(StandardCharsets.UTF_8));
+        List<HostTensor> inputs = matchInputs(r.inputs());
+        List<IoSpec> outs = outputSpecs();
+        if (r.outputs() != null) {
+            for (String want : r.outputs()) {
+                boolean known = outs.isEmpty() ? want.matches("output\\d+") : outs.stream().anyMatch(s -> s.name().equals(want));
+                if (!known) throw new BadRequest("unknown output '" + want + "'; outputs: " + outs.stream().map(IoSpec::name).toList());
+            }
+        }
+        return run(inputs).thenApply(out -> {
+            List<HostTensor> named = nameOutputs(out);
+            if (r.outputs() != null) named = named.stream().filter(t -> r.outputs().contains(t.name())).toList();
+            return raw(HttpResponseStatus.OK, JSON,
+                    V2Codec.response(model.name(), version, r.id(), named).getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    /** Orders inputs as the model declares them and checks datatype and shape; image BYTES become tensors. */
+    private List<HostTensor> matchInputs(List<HostTensor> given) {
+        List<IoSpec> declared = model.inputs();
+        if (declared.isEmpty()) {
+            for (HostTensor t : given) {
+                if (t.type() == V2Type.BYTES) throw new BadRequest("input '" + t.name() + "': BYTES cannot be a tensor input of this model");
+            }
+            return given;
+        }
+        if (given.size() != declared.size()) {
+            throw new BadRequest("model '" + model.name() + "' takes " + declared.size() + " input(s) " + names(declared) + ", got " + given.size());
+        }
+        List<HostTensor> ordered = new ArrayList<>();
+        for (IoSpec spec : declared) {
+            HostTensor t = given.size() == 1 ? given.get(0)
+                    : given.stream().filter(g -> g.name().equals(spec.name())).findFirst()
+                    .orElseThrow(() -> new BadRequest("missing input '" + spec.name() + "'; the model takes " + names(declared)));
+            if (t.type() == V2Type.BYTES && model.isImageClassifier()) {
+                if (t.shape().length != 1) throw new BadRequest("input '" + t.name() + "': BYTES images need shape [N]");
+                List<byte[]> images = new ArrayList<>();
+                for (String s : (String[]) t.data()) {
+                    try {
+                        images.add(Base64.getDecoder().decode(s));
+                    } catch (IllegalArgumentException e) {
+                        throw new BadRequest("input '" + t.name() + "': BYTES images must be base64 encoded");
+                    }
+                }
+                t = ImageInput.tensor(spec.name(), images, model.imageSize());
+            }
+            if (t.type() != spec.datatype()) {
+                throw new BadRequest("input '" + t.name() + "': datatype " + t.type() + " does not match the model's " + spec.datatype());
+            }
+            if (!spec.accepts(t.shape())) {
+                throw new BadRequest("input '" + t.name() + "': shape " + Arrays.toString(t.shape()) + " does not match the model's "
+                        + Arrays.toString(spec.shape()) + " (-1: any size)");
+            }
+            ordered.add(t);
+        }
+        return ordered;
+    }
+
+    private static String names(List<IoSpec> specs) {
+        return specs.stream().map(IoSpec::name).toList().toString();
+    }
+
+    private List<HostTensor> nameOutputs(List<HostTensor> out) {
+        List<IoSpec> declared = model.outputs();
+        List<HostTensor> named = new ArrayList<>(out.size() + 1);
+        for (int i = 0; i < out.size(); i++) named.add(i < declared.size() ? out.get(i).rename(declared.get(i).name()) : out.get(i));
+        if (model.isImageClassifier() && !model.synset().isEmpty() && !out.isEmpty() && out.get(0).data() instanceof float[] logits
+                && out.get(0).shape().length == 2) {
+            int rows = (int) out.get(0).shape()[0];
+            int classes = (int) out.get(0).shape()[1];
+            String[] labels = new String[rows];
+            for (int r = 0; r < rows; r++) labels[r] = label(argmax(logits, r * classes, classes));
+            named.add(new HostTensor("label", V2Type.BYTES, new long[] {rows}, labels));
+        }
+        return named;
+    }
+
+    private String label(int i) {
+        List<String> s = model.synset();
+        return i < s.size() ? s.get(i) : Integer.toString(i);
+    }
+
+    private static int argmax(float[] a, int from, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) if (a[from + i] > a[from + best]) best = i;
+        return best;
+    }
+
+    private CompletableFuture<List<HostTensor>> run(List<HostTensor> inputs) {
+        if (!model.isOpen()) throw new BadRequest(503, "model '" + model.name() + "' was unloaded");
+        return batcher.submit(inputs, TimeUnit.MILLISECONDS.toNanos(options.timeout().toMillis()));
+    }
+
+    /** The seed's route: one image in, {"class_id": N, "probability": p} (plus "class" when a synset is known). */
+    private CompletableFuture<FullHttpResponse> predictImage(FullHttpRequest req, boolean topK) {
+        if (!model.isImageClassifier()) {
+            throw new BadRequest("model '" + model.name() + "' is not an image classifier (serve one loaded with --translator image-classification, or use /v2/models/"
+                    + model.name() + "/infer)");
+        }
+        byte[] image = imageBytes(req);
+        HostTensor x = ImageInput.tensor(model.inputs().isEmpty() ? "input0" : model.inputs().get(0).name(), image, model.imageSize());
+        return run(List.of(x)).thenApply(out -> {
+            HostTensor logits = out.get(0);
+            if (!(logits.data() instanceof float[] f) || logits.shape().length != 2) {
+                throw new CompletionException(new IllegalStateException("the classifier returned " + logits.type() + " " + Arrays.toString(logits.shape())));
+            }
+            int classes = (int) logits.shape()[1];
+            double[] p = ImageInput.softmax(f, 0, classes);
+            int best = argmax(f, 0, classes);
+            if (topK) {
+                Integer[] order = new Integer[classes];
+                for (int i = 0; i < classes; i++) order[i] = i;
+                Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+                JsonArray a = new JsonArray();
+                for (int i = 0; i < Math.min(5, classes); i++) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("className", label(order[i]));
+                    o.addProperty("probability", p[order[i]]);
+                    a.add(o);
+                }
+                return raw(HttpResponseStatus.OK, JSON, a.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            JsonObject o = new JsonObject();
+            o.addProperty("class_id", best);
+            o.addProperty("probability", p[best]);
+            if (!model.synset().isEmpty()) o.addProperty("class", label(best));
+            return ok(o);
+        });
+    }
+
+    /** DJL Serving / TorchServe style: an image (classifier: top 5 [{className, probability}]) or a JSON array/V2 body. */
+    private CompletableFuture<FullHttpResponse> predictions(FullHttpRequest req) {
+        String ct = String.valueOf(req.headers().get(HttpHeaderNames.CONTENT_TYPE)).toLowerCase();
+        if (model.isImageClassifier() && !ct.startsWith(JSON)) return predictImage(req, true);
+        String body = req.content().toString(StandardCharsets.UTF_8);
+        JsonElement e;
+        try {
+            e = JsonParser.parseString(body);
+        } catch (JsonParseException ex) {
+            throw new BadRequest("malformed JSON: " + ex.getMessage());
+        }
+        if (e != null && e.isJsonObject() && e.getAsJsonObject().has("inputs")) return infer(req, null);
+        if (e == null || !e.isJsonArray()) throw new BadRequest("send a JSON array of numbers (a tensor), a V2 request, or an image");
+        List<Long> shape = new ArrayList<>();
+        JsonElement cur = e;
+        while (cur.isJsonArray()) {
+            shape.add((long) cur.getAsJsonArray().size());
+            if (cur.getAsJsonArray().isEmpty()) break;
+            cur = cur.getAsJsonArray().get(0);
+        }
+        JsonObject t = new JsonObject();
+        t.addProperty("name", "input0");
+        t.addProperty("datatype", "FP32");
+        JsonArray sh = new JsonArray();
+        shape.forEach(sh::add);
+        t.add("shape", sh);
+        t.add("data", e);
+        List<HostTensor> in = matchInputs(List.of(V2Codec.tensor(t)));
+        return run(in).thenApply(out -> {
+            HostTensor o = out.get(0);
+            return raw(HttpResponseStatus.OK, JSON, nested(o).getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    private static String nested(HostTensor t) {
+        StringBuilder sb = new StringBuilder();
+        int[] at = {0};
+        nest(sb, t, 0, at);
+        return sb.toString();
+    }
+
+    private static void nest(StringBuilder sb, HostTensor t, int dim, int[] at) {
+        if (dim == t.shape().length) {
+            Object d = t.data();
+            if (d instanceof float[] f) sb.append(f[at[0]]);
+            else if (d instanceof double[] x) sb.append(x[at[0]]);
+            else if (d instanceof long[] l) sb.append(t.type() == V2Type.BOOL ? Boolean.toString(l[at[0]] != 0) : Long.toString(l[at[0]]));
+            else sb.append('"').append(((String[]) d)[at[0]].replace("\"", "\\\"")).append('"');
+            at[0]++;
+            return;
+        }
+        sb.append('[');
+        for (long i = 0; i < t.shape()[dim]; i++) {
+            if (i > 0) sb.append(',');
+            nest(sb, t, dim + 1, at);
+        }
+        sb.append(']');
+    }
+
+    /** The image from a multipart form (the first file, or a field named data/file/image) or the raw body. */
+    private static byte[] imageBytes(FullHttpRequest req) {
+        String ct = String.valueOf(req.headers().get(HttpHeaderNames.CONTENT_TYPE)).toLowerCase();
+        if (ct.startsWith("multipart/form-data")) {
+            HttpPostRequestDecoder d;
+            try {
+                d = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), req);
+            } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+                throw new BadRequest("malformed multipart body: " + e.getMessage());
+            }
+            try {
+                byte[] field = null;
+                for (InterfaceHttpData part : d.getBodyHttpDatas()) {
+                    if (part instanceof FileUpload f) return f.get();
+                    if (part instanceof io.netty.handler.codec.http.multipart.Attribute a
+                            && List.of("data", "file", "image", "body").contains(a.getName())) {
+                        field = a.get();
+                    }
+                }
+                if (field != null) return field;
+                throw new BadRequest("the multipart form has no file (send it as -F file=@image.png)");
+            } catch (HttpPostRequestDecoder.ErrorDataDecoderException | IOException e) {
+                throw new BadRequest("malformed multipart body: " + e.getMessage());
+            } finally {
+                d.destroy();
+            }
+        }
+        return ByteBufUtil.getBytes(req.content());
+    }
+
+    private JsonObject index() {
+        JsonObject o = new JsonObject();
+        o.addProperty("name", "djl-kernel");
+        o.addProperty("model", model.name());
+        JsonArray routes = new JsonArray();
+        for (String r : List.of("GET /v2", "GET /v2/health/live", "GET /v2/health/ready", "GET /v2/models/" + model.name(),
+                "GET /v2/models/" + model.name() + "/ready", "POST /v2/models/" + model.name() + "/infer", "POST /predict",
+                "POST /predictions/" + model.name(), "GET /ping", "GET /metrics", "GET /openapi.json")) {
+            routes.add(r);
+        }
+        o.add("routes", routes);
+        return o;
+    }
+
+    private static CompletableFuture<FullHttpResponse> done(FullHttpResponse r) {
+        return CompletableFuture.completedFuture(r);
+    }
+
+    static JsonObject error(String message) {
+        return object("error", message);
+    }
+
+    private static JsonObject object(String key, Object value) {
+        JsonObject o = new JsonObject();
+        if (value instanceof Boolean b) o.addProperty(key, b);
+        else o.addProperty(key, String.valueOf(value));
+        return o;
+    }
+
+    private static FullHttpResponse ok(JsonObject o) {
+        return json(HttpResponseStatus.OK, o);
+    }
+
+    private static FullHttpResponse json(HttpResponseStatus status, JsonObject o) {
+        return raw(status, JSON, o.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static FullHttpResponse raw(HttpResponseStatus status, String type, byte[] body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        HttpUtil.setContentLength(r, body.length);
+        if (status.code() == 401) r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        return r;
+    }
+
+    /** The project version for GET /v2. */
+    static final class ServingVersion {
+        private ServingVersion() {
+        }
+
+        static String get() {
+            try (InputStream in = InferenceServer.class.getResourceAsStream("/djl-kernel.properties")) {
+                if (in != null) {
+                    java.util.Properties p = new java.util.Properties();
+                    p.load(in);
+                    return p.getProperty("version", "0.1.0");
+                }
+            } catch (IOException ignored) {
+                // fall through
+            }
+            return "0.1.0";
+        }
+    }
+}
