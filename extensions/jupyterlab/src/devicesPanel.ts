@@ -78,15 +78,16 @@ export class DevicesPanel extends Widget {
   private renderChart(): void {
     const svg = this.q('.djl-Chart') as unknown as SVGElement;
     const names = this.history.names();
+    const top = this.history.top();
     const grid = [25, 50, 75].map(y => `<line x1="0" x2="240" y1="${80 - (y * 80) / 100}" y2="${80 - (y * 80) / 100}" class="djl-Grid"/>`).join('');
     svg.innerHTML =
       grid +
       names
-        .map((n, i) => `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="1.5" points="${this.history.points(n, 240, 80)}"/>`)
+        .map((n, i) => `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="1.5" points="${this.history.points(n, 240, 80, top)}"/>`)
         .join('');
     this.q('.djl-Legend').innerHTML = names
       .map((n, i) => `<span><i style="background:${COLORS[i % COLORS.length]}"></i>${esc(n)}</span>`)
-      .join('') + (this._paused ? '<span class="djl-Paused">paused</span>' : '');
+      .join('') + `<span class="djl-Scale">scale 0–${top} %</span>` + (this._paused ? '<span class="djl-Paused">paused</span>' : '');
   }
 
   dispose(): void {

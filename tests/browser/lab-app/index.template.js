@@ -6,7 +6,9 @@ import './style.js';
 // Plugins that need a server this front end does not have (jupyter_server 1.x: no LSP).
 const DISABLED = [
   '@jupyterlab/fileeditor-extension:language-server',
-  '@jupyterlab/notebook-extension:language-server'
+  '@jupyterlab/notebook-extension:language-server',
+  // asks whether to fetch Jupyter news (a toast over the screenshots; no network here anyway)
+  '@jupyterlab/apputils-extension:announcements'
 ];
 
 async function federatedModule(scope, module) {

@@ -116,8 +116,15 @@ export class History {
     return out;
   }
 
-  /** SVG polyline points for one series in a w×h box (0–100% mapped bottom to top); gaps skipped. */
-  points(name: string, w: number, h: number): string {
+  /** The chart's top (percent): the largest value seen rounded up to 5/10/25/50/100, so small values show. */
+  top(): number {
+    let m = 0;
+    for (const s of this.items) for (const v of Object.values(s.series)) if (v !== null && v > m) m = v;
+    return [5, 10, 25, 50, 100].find(t => m <= t) ?? 100;
+  }
+
+  /** SVG polyline points for one series in a w×h box (0..top percent mapped bottom to top); gaps skipped. */
+  points(name: string, w: number, h: number, top = 100): string {
     const n = this.capacity;
     const pts: string[] = [];
     const offset = n - this.items.length;
@@ -125,7 +132,7 @@ export class History {
       const v = s.series[name];
       if (v === null || v === undefined) return;
       const x = n <= 1 ? 0 : ((offset + i) * w) / (n - 1);
-      const y = h - (Math.max(0, Math.min(100, v)) * h) / 100;
+      const y = h - (Math.max(0, Math.min(top, v)) * h) / top;
       pts.push(`${x.toFixed(1)},${y.toFixed(1)}`);
     });
     return pts.join(' ');
