@@ -59,7 +59,7 @@ java -jar kernel/target/djl-kernel.jar install --prefix "$WORK/prefix" --name ja
 cp -r "$ROOT/build/labextensions/djl-kernel-jupyterlab" "$WORK/labextensions/"
 port=$(( 20000 + RANDOM % 20000 ))
 say "Starting jupyter_server with the lab app on port $port"
-JUPYTER_PATH="$WORK/prefix/share/jupyter" JUPYTER_RUNTIME_DIR="$WORK/runtime/jupyter" HOME="$WORK/runtime" \
+JUPYTER_PATH="$WORK/prefix/share/jupyter" JUPYTER_RUNTIME_DIR="$WORK/runtime/jupyter" \
     "$PY" "$BROWSER/serve_lab.py" --port "$port" --root "$WORK/root" --labextensions "$WORK/labextensions" \
     --runtime "$WORK/runtime" > "$WORK/server.log" 2>&1 &
 server=$!

@@ -82,7 +82,8 @@ test('a tensor shows in the tensor viewer', async () => {
   notebook('tensor.ipynb', ['var x = manager.arange(12f).reshape(3, 4);\nx']);
   await page.goto(`${LAB_URL}/lab/tree/tensor.ipynb?reset`);
   await page.waitForSelector('.jp-Notebook', { timeout: 60_000 });
-  await page.waitForFunction(() => /Idle/.test(document.querySelector('.jp-Notebook-ExecutionIndicator, .jp-KernelStatus')?.textContent ?? '') || document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]'), null, { timeout: 90_000 }).catch(() => {});
+  // the kernel is up when the toolbar's execution indicator says idle
+  await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { state: 'attached', timeout: 120_000 });
   await runAllCells();
   const viewer = page.locator('.djl-TensorViewer').first();
   await viewer.waitFor({ timeout: 60_000 });
