@@ -119,6 +119,7 @@ test('the devices panel shows a CPU-only reading from the kernel', async () => {
   await panel.locator('.djl-pause').click();
   assert.equal(await panel.locator('.djl-pause').textContent(), 'Resume');
   await panel.locator('.djl-pause').click();
+  await page.waitForTimeout(5000); // a few more readings on the chart
   await shot('devices-panel.png', panel, 330);
 });
 

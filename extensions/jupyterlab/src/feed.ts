@@ -71,6 +71,10 @@ export class KernelCommFeed<T> {
     } else if (this._restarting && status === 'idle') {
       this._restarting = false;
       this.open(this._kernel);
+    } else if (status === 'idle' && this._state !== 'live' && Date.now() - this._openedAt > 2000) {
+      // The kernel may register its comm targets after it starts (or drop a comm_open sent while it was
+      // starting): try again whenever it goes idle until a message arrives.
+      this.open(this._kernel, true);
     }
   }
 
@@ -86,8 +90,9 @@ export class KernelCommFeed<T> {
     }
   }
 
-  private open(kernel: Kernel.IKernelConnection | null): void {
-    if (this._comm && this._kernel === kernel && !this._comm.isDisposed && this._state !== 'unsupported') return;
+  private open(kernel: Kernel.IKernelConnection | null, force = false): void {
+    if (!force && this._comm && this._kernel === kernel && !this._comm.isDisposed && this._state !== 'unsupported') return;
+    this._openedAt = Date.now();
     this.close();
     this._kernel = kernel;
     this._value = null;
@@ -137,5 +142,6 @@ export class KernelCommFeed<T> {
   private _value: T | null = null;
   private _state: FeedState = 'no-kernel';
   private _restarting = false;
+  private _openedAt = 0;
   private _changed = new Signal<this, void>(this);
 }
