@@ -26,7 +26,7 @@ run_step() { # run_step NAME COMMAND...: runs it, records a failure instead of s
     if "$@"; then echo "--- $name: ok"; else echo "--- $name: FAILED"; failed+=("$name"); fi
 }
 
-if [ ! -f kernel/target/djl-kernel.jar ]; then
+if [ ! -f kernel/target/djl-kernel.jar ] || ! ls kernel-api/target/kernel-api-*.jar > /dev/null 2>&1; then
     say "Building the kernel jar"
     JDK17="$(find_jdk17)" || die "no JDK 17 found"
     JAVA_HOME="$JDK17" mvn -B -q -ntp package -DskipTests
@@ -57,6 +57,12 @@ rm -rf "$WORK"
 mkdir -p "$WORK/root" "$WORK/labextensions" "$WORK/runtime"
 java -jar kernel/target/djl-kernel.jar install --prefix "$WORK/prefix" --name java > /dev/null
 cp -r "$ROOT/build/labextensions/djl-kernel-jupyterlab" "$WORK/labextensions/"
+# a stand-in for the kernel's djl.endpoints comm (tests/browser/fixtures/fake-endpoints), loaded by a cell
+fake="$BROWSER/fixtures/fake-endpoints/src"
+mkdir -p "$WORK/fake/classes"
+javac -d "$WORK/fake/classes" -cp kernel-api/target/kernel-api-*.jar "$fake/testlab/FakeEndpoints.java"
+cp -r "$fake/META-INF" "$WORK/fake/classes/"
+jar cf "$WORK/fake-endpoints.jar" -C "$WORK/fake/classes" .
 port=$(( 20000 + RANDOM % 20000 ))
 say "Starting jupyter_server with the lab app on port $port"
 JUPYTER_PATH="$WORK/prefix/share/jupyter" JUPYTER_RUNTIME_DIR="$WORK/runtime/jupyter" \
@@ -74,7 +80,7 @@ done
 shots="$ROOT/build/lab-shots"
 [ "${UPDATE_SCREENSHOTS:-0}" = 1 ] && shots="$ROOT/docs/images"
 run_step "browser tests (playwright-core + chromium)" env LAB_URL="http://127.0.0.1:$port" LAB_ROOT="$WORK/root" \
-    SHOTS="$shots" bash -c "cd '$BROWSER' && node --test --test-concurrency=1 lab.test.mjs"
+    SHOTS="$shots" FAKE_ENDPOINTS_JAR="$WORK/fake-endpoints.jar" bash -c "cd '$BROWSER' && node --test --test-concurrency=1 lab.test.mjs"
 stop_server
 trap - EXIT
 

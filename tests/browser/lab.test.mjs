@@ -47,9 +47,12 @@ async function runAllCells() {
 }
 
 async function palette(label) {
-  await page.keyboard.press('Control+Shift+C');
   const input = page.locator('.lm-CommandPalette-input');
-  await input.waitFor({ state: 'visible' });
+  // Ctrl+Shift+C toggles the palette; try again if the keystroke went to a widget that swallowed it
+  for (let i = 0; i < 3 && !(await input.isVisible()); i++) {
+    await page.keyboard.press('Control+Shift+C');
+    await input.waitFor({ state: 'visible', timeout: 3_000 }).catch(() => {});
+  }
   await input.fill(label);
   await page.locator('.lm-CommandPalette-item', { hasText: label }).first().click();
 }
@@ -131,6 +134,32 @@ test('the endpoints panel shows the empty state', async () => {
   assert.match(await panel.locator('.djl-NoEndpoints').textContent(), /No endpoints/);
   await shot('endpoints-panel.png', panel, 120);
   await shot('lab-overview.png');
+});
+
+test('an endpoint from the kernel shows in the panel and stops from there', { skip: !process.env.FAKE_ENDPOINTS_JAR }, async () => {
+  // fixtures/fake-endpoints: a kernel extension with the djl.endpoints contract (until %serve lands)
+  notebook('serve.ipynb', [`%jars ${process.env.FAKE_ENDPOINTS_JAR}`]);
+  await page.goto(`${LAB_URL}/lab/tree/serve.ipynb?reset`);
+  await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { state: 'attached', timeout: 120_000 });
+  await runAllCells();
+  await palette('DJL: Show Endpoints Panel');
+  const panel = page.locator('#djl-endpoints-panel');
+  const row = panel.locator('tr[data-name="demo"]');
+  await row.waitFor({ timeout: 30_000 }).catch(async e => {
+    const out = await page.locator('.jp-OutputArea').allTextContents();
+    throw new Error(`${e.message}\ncell output: ${out.join(' | ')}\npanel: ${await panel.textContent()}`);
+  });
+  const text = await row.textContent();
+  assert.match(text, /http:\/\/127\.0\.0\.1:8080/);
+  assert.match(text, /mlp/);
+  assert.match(text, /42/);
+  assert.match(text, /1\.50 ms/);
+  assert.match(text, /7\.25 ms/);
+  await row.locator('.djl-copy').click();
+  assert.equal(await row.locator('.djl-copy').textContent(), 'copied');
+  await shot('endpoints-live.png', panel, 140);
+  await row.locator('.djl-stop').click();
+  await panel.locator('.djl-NoEndpoints').waitFor({ timeout: 15_000 });
 });
 
 test('no uncaught errors from our extension', () => {

@@ -40,6 +40,7 @@ export class KernelCommFeed<T> {
   }
 
   dispose(): void {
+    this._kernel?.iopubMessage.disconnect(this.onIopub, this);
     this.close();
     Signal.clearData(this);
   }
@@ -71,9 +72,11 @@ export class KernelCommFeed<T> {
     } else if (this._restarting && status === 'idle') {
       this._restarting = false;
       this.open(this._kernel);
-    } else if (status === 'idle' && this._state !== 'live' && Date.now() - this._openedAt > 2000) {
-      // The kernel may register its comm targets after it starts (or drop a comm_open sent while it was
-      // starting): try again whenever it goes idle until a message arrives.
+    } else if (status === 'idle' && this._executed && this._state !== 'live') {
+      // Targets can appear later: the kernel registers its own after start-up (a comm_open sent while it was
+      // starting is closed), and a cell can add one (%jars, %serve). Try again after each executed cell until a
+      // message arrives. (Comm opens themselves execute nothing, so this cannot loop.)
+      this._executed = false;
       this.open(this._kernel, true);
     }
   }
@@ -90,9 +93,17 @@ export class KernelCommFeed<T> {
     }
   }
 
+  private onIopub(_: unknown, msg: KernelMessage.IIOPubMessage): void {
+    if (msg.header.msg_type === 'execute_input') this._executed = true;
+  }
+
   private open(kernel: Kernel.IKernelConnection | null, force = false): void {
     if (!force && this._comm && this._kernel === kernel && !this._comm.isDisposed && this._state !== 'unsupported') return;
-    this._openedAt = Date.now();
+    if (this._kernel !== kernel) {
+      this._kernel?.iopubMessage.disconnect(this.onIopub, this);
+      kernel?.iopubMessage.connect(this.onIopub, this);
+      this._executed = false;
+    }
     this.close();
     this._kernel = kernel;
     this._value = null;
@@ -142,6 +153,6 @@ export class KernelCommFeed<T> {
   private _value: T | null = null;
   private _state: FeedState = 'no-kernel';
   private _restarting = false;
-  private _openedAt = 0;
+  private _executed = false;
   private _changed = new Signal<this, void>(this);
 }
