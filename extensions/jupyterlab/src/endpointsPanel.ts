@@ -1,0 +1,60 @@
+/** The endpoints panel: the kernel's live inference endpoints, with copy-curl and stop. */
+import { Clipboard } from '@jupyterlab/apputils';
+import { Widget } from '@lumino/widgets';
+import { curlFor, Endpoint, stopMessage } from './model/endpoints';
+import { formatMs } from './model/format';
+import { KernelCommFeed } from './feed';
+
+export class EndpointsPanel extends Widget {
+  constructor(private feed: KernelCommFeed<Endpoint[]>) {
+    super();
+    this.id = 'djl-endpoints-panel';
+    this.addClass('djl-EndpointsPanel');
+    this.title.label = 'Endpoints';
+    this.title.caption = 'DJL endpoints';
+    feed.changed.connect(this.render, this);
+    this.render();
+  }
+
+  render(): void {
+    const list = this.feed.value ?? [];
+    this.node.dataset.state = this.feed.state;
+    const rows = list
+      .map(
+        (e, i) => `<tr data-name="${esc(e.name)}">
+          <td class="djl-EpName">${esc(e.name)}</td>
+          <td><a href="${esc(e.url)}" target="_blank" rel="noopener">${esc(e.url)}</a></td>
+          <td>${esc(e.model)}</td><td class="djl-Num">${e.requests}</td>
+          <td class="djl-Num">${formatMs(e.p50_ms)}</td><td class="djl-Num">${formatMs(e.p99_ms)}</td>
+          <td><button class="jp-mod-styled djl-copy" data-i="${i}" title="Copy a curl command">copy curl</button>
+              <button class="jp-mod-styled jp-mod-warn djl-stop" data-i="${i}" title="Stop this endpoint">stop</button></td></tr>`
+      )
+      .join('');
+    const empty =
+      this.feed.state === 'no-kernel'
+        ? 'No endpoints — open a notebook on the Java (DJL) kernel.'
+        : 'No endpoints. Start one from a cell (e.g. <code>%serve</code>).';
+    this.node.innerHTML = `<div class="djl-PanelHeader"><span class="djl-PanelTitle">Endpoints</span>
+      <span class="djl-Kernel">${this.feed.kernelName ? 'kernel: ' + esc(this.feed.kernelName) : ''}</span></div>
+      ${list.length === 0 ? `<div class="djl-Empty djl-NoEndpoints">${empty}</div>` : `<table class="djl-EndpointTable">
+      <thead><tr><th>name</th><th>URL</th><th>model</th><th>requests</th><th>p50</th><th>p99</th><th></th></tr></thead>
+      <tbody>${rows}</tbody></table>`}`;
+    this.node.querySelectorAll<HTMLButtonElement>('button.djl-copy').forEach(b => {
+      b.onclick = () => {
+        Clipboard.copyToSystem(curlFor(list[Number(b.dataset.i)]));
+        b.textContent = 'copied';
+      };
+    });
+    this.node.querySelectorAll<HTMLButtonElement>('button.djl-stop').forEach(b => {
+      b.onclick = () => {
+        this.feed.send(stopMessage(list[Number(b.dataset.i)].name) as unknown as Record<string, unknown>);
+        b.disabled = true;
+        b.textContent = 'stopping…';
+      };
+    });
+  }
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+}

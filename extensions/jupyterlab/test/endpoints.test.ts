@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { curlFor, inferUrl, parseEndpoints, stopMessage } from '../src/model/endpoints';
+
+describe('endpoints', () => {
+  const push = { endpoints: [{ name: 'resnet', url: 'http://127.0.0.1:8080', model: 'resnet18', requests: 12, p50_ms: 3.2, p99_ms: 9.9 }] };
+  it('parses the djl.endpoints push', () => {
+    expect(parseEndpoints(push)).toEqual(push.endpoints);
+    expect(parseEndpoints({ endpoints: [] })).toEqual([]);
+    expect(parseEndpoints({ devices: [] })).toBeNull();
+    expect(parseEndpoints({ endpoints: [{ name: 'a' }, { url: 'no name' }] })).toEqual([
+      { name: 'a', url: '', model: 'a', requests: 0, p50_ms: null, p99_ms: null }
+    ]);
+  });
+  it('builds an Open Inference Protocol v2 curl command', () => {
+    const e = parseEndpoints(push)![0];
+    expect(inferUrl(e)).toBe('http://127.0.0.1:8080/v2/models/resnet18/infer');
+    expect(inferUrl({ ...e, url: 'http://h/v2/models/m/infer' })).toBe('http://h/v2/models/m/infer');
+    expect(curlFor(e)).toBe(
+      `curl -s -X POST 'http://127.0.0.1:8080/v2/models/resnet18/infer' -H 'Content-Type: application/json' -d '{"inputs":[{"name":"input0","shape":[1],"datatype":"FP32","data":[0.0]}]}'`
+    );
+    expect(curlFor({ ...e, url: "http://h/it's" })).toContain(`'http://h/it'\\''s/v2/models/resnet18/infer'`);
+  });
+  it('asks the kernel to stop by name', () => {
+    expect(stopMessage('resnet')).toEqual({ stop: 'resnet' });
+  });
+});

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The JupyterLab extension's tests (issue 7): installs what is missing (Debian packages as root, npm ci), builds
+# the kernel jar if it is missing, the extension (extensions/jupyterlab) and a JupyterLab 4.6 front end from npm
+# (tests/browser/lab-app), then runs the front-end unit tests (vitest) and the browser tests (playwright-core on
+# Debian's chromium, against Debian's jupyter_server serving that front end with our prebuilt extension and the
+# Java kernel). Screenshots go to docs/images/ when UPDATE_SCREENSHOTS=1, else to build/lab-shots/.
+# Exits non-zero if anything failed. See docs/jupyterlab.md.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+start=$(date +%s)
+
+ensure_packages python3-jupyter-server python3-jupyterlab-server chromium curl
+command -v npm >/dev/null || die "npm not found (Node 20 with npm is needed)"
+
+EXT="$ROOT/extensions/jupyterlab"
+APP="$ROOT/tests/browser/lab-app"
+BROWSER="$ROOT/tests/browser"
+WORK="$ROOT/build/lab-test"
+failed=()
+run_step() { # run_step NAME COMMAND...: runs it, records a failure instead of stopping
+    say "$1"
+    local name=$1
+    shift
+    if "$@"; then echo "--- $name: ok"; else echo "--- $name: FAILED"; failed+=("$name"); fi
+}
+
+if [ ! -f kernel/target/djl-kernel.jar ] || ! ls kernel-api/target/kernel-api-*.jar > /dev/null 2>&1; then
+    say "Building the kernel jar"
+    JDK17="$(find_jdk17)" || die "no JDK 17 found"
+    JAVA_HOME="$JDK17" mvn -B -q -ntp package -DskipTests
+fi
+
+say "npm ci (lab app, extension, browser tests)"
+# installs run in parallel: they are network- and disk-bound
+(cd "$APP" && npm ci --no-audit --no-fund --loglevel=error) &
+p1=$!
+(cd "$EXT" && npm ci --no-audit --no-fund --loglevel=error) &
+p2=$!
+(cd "$BROWSER" && npm ci --no-audit --no-fund --loglevel=error) &
+p3=$!
+for p in $p1 $p2 $p3; do wait "$p" || die "npm ci failed"; done
+
+say "Building the JupyterLab 4.6 front end (webpack)"
+(cd "$APP" && npx webpack --config webpack.config.js > "$ROOT/build/lab-app-webpack.log" 2>&1) \
+    || { tail -40 "$ROOT/build/lab-app-webpack.log"; die "lab app build failed"; }
+
+say "Building the extension (tsc + build-labextension against the lab app's core package.json)"
+(cd "$EXT" && npx tsc -p tsconfig.json && npx build-labextension --core-path "$APP/core" --development . > "$ROOT/build/labextension.log" 2>&1) \
+    || { tail -40 "$ROOT/build/labextension.log"; die "extension build failed"; }
+
+run_step "unit tests (vitest)" bash -c "cd '$EXT' && npx vitest run"
+
+# A throwaway Jupyter: the kernelspec, the server root, labextensions/ with our prebuilt extension
+rm -rf "$WORK"
+mkdir -p "$WORK/root" "$WORK/labextensions" "$WORK/runtime"
+java -jar kernel/target/djl-kernel.jar install --prefix "$WORK/prefix" --name java > /dev/null
+cp -r "$ROOT/build/labextensions/djl-kernel-jupyterlab" "$WORK/labextensions/"
+# a stand-in for the kernel's djl.endpoints comm (tests/browser/fixtures/fake-endpoints), loaded by a cell
+fake="$BROWSER/fixtures/fake-endpoints/src"
+mkdir -p "$WORK/fake/classes"
+javac -d "$WORK/fake/classes" -cp kernel-api/target/kernel-api-*.jar "$fake/testlab/FakeEndpoints.java"
+cp -r "$fake/META-INF" "$WORK/fake/classes/"
+jar cf "$WORK/fake-endpoints.jar" -C "$WORK/fake/classes" .
+port=$(( 20000 + RANDOM % 20000 ))
+say "Starting jupyter_server with the lab app on port $port"
+JUPYTER_PATH="$WORK/prefix/share/jupyter" JUPYTER_RUNTIME_DIR="$WORK/runtime/jupyter" \
+    "$PY" "$BROWSER/serve_lab.py" --port "$port" --root "$WORK/root" --labextensions "$WORK/labextensions" \
+    --runtime "$WORK/runtime" > "$WORK/server.log" 2>&1 &
+server=$!
+stop_server() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
+trap stop_server EXIT
+for _ in $(seq 1 60); do
+    curl -sf "http://127.0.0.1:$port/api/kernelspecs" > /dev/null && break
+    kill -0 "$server" 2>/dev/null || { cat "$WORK/server.log"; die "the server did not start"; }
+    sleep 0.5
+done
+
+shots="$ROOT/build/lab-shots"
+[ "${UPDATE_SCREENSHOTS:-0}" = 1 ] && shots="$ROOT/docs/images"
+run_step "browser tests (playwright-core + chromium)" env LAB_URL="http://127.0.0.1:$port" LAB_ROOT="$WORK/root" \
+    SHOTS="$shots" FAKE_ENDPOINTS_JAR="$WORK/fake-endpoints.jar" bash -c "cd '$BROWSER' && node --test --test-concurrency=1 lab.test.mjs"
+stop_server
+trap - EXIT
+
+say "test-lab.sh took $(( $(date +%s) - start )) s"
+if [ ${#failed[@]} -gt 0 ]; then
+    printf 'FAILED: %s\n' "${failed[@]}" >&2
+    echo "server log: $WORK/server.log" >&2
+    exit 1
+fi
+echo "all JupyterLab tests passed"
