@@ -80,6 +80,10 @@ public final class DjlExtension implements Extension {
                     io.djlkernel.djl.models.ModelMagics.MODELS_USAGE, io.djlkernel.djl.models.ModelMagics::models);
             kernel.magics().registerLine("model", io.djlkernel.djl.models.ModelMagics.MODEL_SUMMARY,
                     io.djlkernel.djl.models.ModelMagics.MODEL_USAGE, io.djlkernel.djl.models.ModelMagics::model);
+            // %serve NAME finds the models %model load bound
+            io.djlkernel.djl.serving.ServableModels.addResolver(name -> io.djlkernel.djl.models.ModelStore.find(name)
+                    .map(m -> io.djlkernel.djl.serving.TorchScriptModel.wrap(m.name(), m.model(), m.device(),
+                            m.localPath(), m.synset(), m.imageSize(), m::isClosed)));
             kernel.magics().registerLine("serve", io.djlkernel.djl.serving.ServeMagic.SUMMARY,
                     io.djlkernel.djl.serving.ServeMagic.USAGE, io.djlkernel.djl.serving.ServeMagic::run);
             kernel.magics().registerLine("export", io.djlkernel.djl.serving.ServeMagic.EXPORT_SUMMARY,
