@@ -1,5 +1,6 @@
 package io.djlkernel.kernel.magic;
 
+import io.djlkernel.api.magic.ClosestNames;
 import io.djlkernel.api.magic.CellMagic;
 import io.djlkernel.api.magic.LineMagic;
 import io.djlkernel.api.magic.MagicContext;
@@ -123,28 +124,11 @@ public final class MagicDispatcher implements MagicRegistry {
     private MagicException unknown(String percent, String name) {
         List<String> known = names();
         List<String> close = known.stream()
-                .filter(k -> distance(k.replaceFirst("^%%?", ""), name) <= (name.length() <= 3 ? 1 : 2)
+                .filter(k -> ClosestNames.distance(k.replaceFirst("^%%?", ""), name) <= (name.length() <= 3 ? 1 : 2)
                         || k.replaceFirst("^%%?", "").startsWith(name))
                 .limit(5).collect(Collectors.toList());
         String hint = close.isEmpty() ? "" : " Did you mean " + String.join(", ", close) + "?";
         return new MagicException("Unknown magic " + percent + name + "." + hint + " %lsmagic lists them all.");
     }
 
-    /** Levenshtein distance, small strings only. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = Character.toLowerCase(a.charAt(i - 1)) == Character.toLowerCase(b.charAt(j - 1)) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
 }

@@ -1,5 +1,6 @@
 package io.djlkernel.djl.models;
 
+import io.djlkernel.api.magic.ClosestNames;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.modality.Classifications;
@@ -322,29 +323,13 @@ public final class ModelLoader {
             return sb.toString();
         }
         List<String> closest = names.stream()
-                .sorted(Comparator.comparingInt((String n) -> distance(wanted, n.toLowerCase(Locale.ROOT).replace("/", ""))))
+                .sorted(Comparator.comparingInt((String n) -> ClosestNames.distance(wanted, n.toLowerCase(Locale.ROOT).replace("/", ""))))
                 .limit(3).toList();
         if (!closest.isEmpty()) sb.append(". Closest in ").append(dir).append(": ").append(String.join(", ", closest));
         else sb.append(". ").append(dir).append(" is empty");
         return sb.toString();
     }
 
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
 
     /** Only to keep messages short. */
     static final class DjlEnvironmentMessages {
