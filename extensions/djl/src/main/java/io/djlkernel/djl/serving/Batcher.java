@@ -38,9 +38,15 @@ final class Batcher {
     private final List<Thread> workers = new ArrayList<>();
     private final ServerMetrics metrics;
     private final AtomicInteger running = new AtomicInteger();
+    private final java.util.function.IntSupplier arriving;
     private volatile boolean stopping;
 
-    Batcher(ServableModel model, ServeOptions o, ServerMetrics metrics) {
+    /**
+     * {@code inFlight}: HTTP requests received and not yet answered. A worker stops waiting for more when the queue
+     * is empty and no request is in flight beyond its batch (a lone client pays no batching delay).
+     */
+    Batcher(ServableModel model, ServeOptions o, ServerMetrics metrics, java.util.function.IntSupplier arriving) {
+        this.arriving = arriving;
         this.model = model;
         this.batchSize = Math.max(1, o.batchSize());
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, o.maxBatchDelayMs()));
@@ -83,7 +89,9 @@ final class Batcher {
                         long until = System.nanoTime() + maxDelayNanos;
                         while (batch.size() < batchSize) {
                             long left = until - System.nanoTime();
-                            Job j = left <= 0 ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS);
+                            // nothing queued and nothing on its way: waiting would only add latency
+                            boolean idle = queue.isEmpty() && arriving.getAsInt() <= batch.size();
+                            Job j = left <= 0 || idle ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS);
                             if (j == null) break;
                             if (stackable(first, j)) batch.add(j);
                             else leftover.add(j);

@@ -86,7 +86,7 @@ public final class InferenceServer implements AutoCloseable {
         this.model = model;
         this.options = options;
         this.tokenBytes = options.token() == null ? null : ("Bearer " + options.token()).getBytes(StandardCharsets.UTF_8);
-        this.batcher = new Batcher(model, options, metrics);
+        this.batcher = new Batcher(model, options, metrics, inFlight::get);
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         io = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
         try {

@@ -44,6 +44,8 @@ public final class ServeMagic {
         }
         if (o.positional().size() != 1) throw new MagicException("usage: " + USAGE);
         String name = o.positional().get(0);
+        // a reload replaces (closes) the model of that name: stop its endpoint first, draining what is in flight
+        if (o.model() != null) Endpoints.stop(name, 10_000);
         ServableModel model = resolve(name, o, ctx);
         InferenceServer s;
         try {

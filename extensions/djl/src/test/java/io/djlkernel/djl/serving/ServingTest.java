@@ -421,6 +421,19 @@ class ServingTest {
         }
     }
 
+    @Test
+    void perRequestTimeoutIs504() throws Exception {
+        InferenceServer s = InferenceServer.start(mlp, opts("--port", "0", "--timeout", "1ms"));
+        try {
+            Http.Reply r = Http.postJson(s.url() + "/v2/models/mlp/infer", mlpRequest(null, zeros(4 * 200000), "[200000,4]"));
+            assertEquals(504, r.status(), r.body());
+            assertTrue(r.json().getAsJsonObject().get("error").getAsString().contains("timeout"));
+            assertEquals(200, Http.get(s.url() + "/v2/health/live").status());
+        } finally {
+            s.stop(2000);
+        }
+    }
+
     // ---- export and the standalone command ----
 
     @Test
