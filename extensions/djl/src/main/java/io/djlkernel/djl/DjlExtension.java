@@ -84,6 +84,8 @@ public final class DjlExtension implements Extension {
             io.djlkernel.djl.serving.ServableModels.addResolver(name -> io.djlkernel.djl.models.ModelStore.find(name)
                     .map(m -> io.djlkernel.djl.serving.TorchScriptModel.wrap(m.name(), m.model(), m.device(),
                             m.localPath(), m.synset(), m.imageSize(), m::isClosed)));
+            // an endpoint stops (draining its requests) before %model unload closes its model
+            io.djlkernel.djl.models.ModelStore.onUnload(m -> io.djlkernel.djl.serving.Endpoints.stop(m.name(), 10_000));
             kernel.magics().registerLine("serve", io.djlkernel.djl.serving.ServeMagic.SUMMARY,
                     io.djlkernel.djl.serving.ServeMagic.USAGE, io.djlkernel.djl.serving.ServeMagic::run);
             kernel.magics().registerLine("export", io.djlkernel.djl.serving.ServeMagic.EXPORT_SUMMARY,
