@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { chromium } from 'playwright-core';
 
 const LAB_URL = process.env.LAB_URL ?? 'http://127.0.0.1:8899';
@@ -31,19 +32,31 @@ async function shot(name, locator, maxHeight = 480) {
   await page.screenshot({ path: path.join(SHOTS, name), clip: { x: b.x, y: b.y, width: b.width, height: Math.min(b.height, maxHeight) } });
 }
 
+const promptsDone = () =>
+  page.evaluate(() => {
+    const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')].slice(0, 1);
+    const prompts = cells.map(c => c.querySelector('.jp-InputPrompt')?.textContent ?? '');
+    return cells.length > 0 && prompts.every(p => /\[\d+\]/.test(p)) ? 'done' : prompts.some(p => p.includes('*')) ? 'running' : 'idle';
+  });
+
 async function runAllCells() {
-  await page.locator('.jp-Notebook').first().click();
-  await page.keyboard.press('Escape');
-  // Run all cells from the Run menu via the command palette.
-  await palette('Run All Cells');
-  await page.waitForFunction(
-    () => {
-      const cells = document.querySelectorAll('.jp-Notebook .jp-CodeCell');
-      return cells.length > 0 && [...cells].every(c => /\[\d+\]/.test(c.querySelector('.jp-InputPrompt')?.textContent ?? ''));
-    },
-    null,
-    { timeout: 90_000 }
-  );
+  // the kernel is connected and idle when the status bar says so
+  await page.locator('.jp-StatusBar-TextItem', { hasText: /Java \(DJL\) \| Idle/ }).first().waitFor({ timeout: 120_000 });
+  // every notebook here has one code cell: focus it and run it; press again if the keystroke was lost
+  const deadline = Date.now() + 120_000;
+  let pressedAt = 0;
+  while (Date.now() < deadline) {
+    const s = await promptsDone();
+    if (s === 'done') return;
+    if (s === 'idle' && Date.now() - pressedAt > 20_000) {
+      await page.locator('.jp-Notebook .jp-CodeCell .jp-InputArea-editor').first().click();
+      await page.keyboard.press('Control+Enter'); // run in place (no new cell)
+      pressedAt = Date.now();
+    }
+    await page.waitForTimeout(250);
+  }
+  await page.screenshot({ path: path.join(process.env.FAIL_SHOTS ?? os.tmpdir(), 'run-failed.png') });
+  throw new Error('the cell did not run');
 }
 
 async function palette(label) {
@@ -144,7 +157,7 @@ test('an endpoint from the kernel shows in the panel and stops from there', { sk
   await runAllCells();
   await palette('DJL: Show Endpoints Panel');
   const panel = page.locator('#djl-endpoints-panel');
-  const row = panel.locator('tr[data-name="demo"]');
+  const row = panel.locator('.djl-Endpoint[data-name="demo"]');
   await row.waitFor({ timeout: 30_000 }).catch(async e => {
     const out = await page.locator('.jp-OutputArea').allTextContents();
     throw new Error(`${e.message}\ncell output: ${out.join(' | ')}\npanel: ${await panel.textContent()}`);
@@ -157,7 +170,7 @@ test('an endpoint from the kernel shows in the panel and stops from there', { sk
   assert.match(text, /7\.25 ms/);
   await row.locator('.djl-copy').click();
   assert.equal(await row.locator('.djl-copy').textContent(), 'copied');
-  await shot('endpoints-live.png', panel, 140);
+  await shot('endpoints-live.png', panel, 170);
   await row.locator('.djl-stop').click();
   await panel.locator('.djl-NoEndpoints').waitFor({ timeout: 15_000 });
 });

@@ -21,13 +21,13 @@ export class EndpointsPanel extends Widget {
     this.node.dataset.state = this.feed.state;
     const rows = list
       .map(
-        (e, i) => `<tr data-name="${esc(e.name)}">
-          <td class="djl-EpName">${esc(e.name)}</td>
-          <td><a href="${esc(e.url)}" target="_blank" rel="noopener">${esc(e.url)}</a></td>
-          <td>${esc(e.model)}</td><td class="djl-Num">${e.requests}</td>
-          <td class="djl-Num">${formatMs(e.p50_ms)}</td><td class="djl-Num">${formatMs(e.p99_ms)}</td>
-          <td><button class="jp-mod-styled djl-copy" data-i="${i}" title="Copy a curl command">copy curl</button>
-              <button class="jp-mod-styled jp-mod-warn djl-stop" data-i="${i}" title="Stop this endpoint">stop</button></td></tr>`
+        (e, i) => `<div class="djl-Endpoint" data-name="${esc(e.name)}">
+          <div class="djl-DeviceName djl-EpName">${esc(e.name)} <span class="djl-EpModel">· ${esc(e.model)}</span></div>
+          <div class="djl-EpUrl"><a href="${esc(e.url)}" target="_blank" rel="noopener">${esc(e.url)}</a></div>
+          <div class="djl-Row"><span>requests</span><span class="djl-Num">${e.requests}</span></div>
+          <div class="djl-Row"><span>p50 / p99</span><span class="djl-Num">${formatMs(e.p50_ms)} / ${formatMs(e.p99_ms)}</span></div>
+          <div class="djl-Toolbar"><button class="jp-mod-styled djl-copy" data-i="${i}" title="Copy a curl command">copy curl</button>
+              <button class="jp-mod-styled jp-mod-warn djl-stop" data-i="${i}" title="Stop this endpoint">stop</button></div></div>`
       )
       .join('');
     const empty =
@@ -36,9 +36,7 @@ export class EndpointsPanel extends Widget {
         : 'No endpoints. Start one from a cell (e.g. <code>%serve</code>).';
     this.node.innerHTML = `<div class="djl-PanelHeader"><span class="djl-PanelTitle">Endpoints</span>
       <span class="djl-Kernel">${this.feed.kernelName ? 'kernel: ' + esc(this.feed.kernelName) : ''}</span></div>
-      ${list.length === 0 ? `<div class="djl-Empty djl-NoEndpoints">${empty}</div>` : `<table class="djl-EndpointTable">
-      <thead><tr><th>name</th><th>URL</th><th>model</th><th>requests</th><th>p50</th><th>p99</th><th></th></tr></thead>
-      <tbody>${rows}</tbody></table>`}`;
+      ${list.length === 0 ? `<div class="djl-Empty djl-NoEndpoints">${empty}</div>` : rows}`;
     this.node.querySelectorAll<HTMLButtonElement>('button.djl-copy').forEach(b => {
       b.onclick = () => {
         Clipboard.copyToSystem(curlFor(list[Number(b.dataset.i)]));
