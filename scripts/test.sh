@@ -2,7 +2,8 @@
 # The README's test command (and CI's, through .ci/run). Installs what is missing (Debian packages, as root),
 # then: mvn -B verify on Java 17; mvn -B verify again on Java 25 (Temurin, skipped with a note when absent);
 # the Python tests (jupyter_kernel_test suite, guard rails, notebooks) on the Java 17 kernel, and the guard
-# rails again on Java 25; the image checks (scripts/test-image.sh); shellcheck on the scripts. Exits non-zero
+# rails again on Java 25; the image checks (scripts/test-image.sh); the JupyterLab extension's unit and
+# browser tests (scripts/test-lab.sh); shellcheck on the scripts. Exits non-zero
 # if anything failed.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -42,8 +43,7 @@ else
 fi
 
 run_step "Image checks without a Docker engine (scripts/test-image.sh)" bash scripts/test-image.sh
-# scripts/test-lab.sh (the JupyterLab extension's unit and browser tests) is not run here yet: its browser
-# tests still time out on a loaded 2-core machine (issue 7 stays open); run it by hand.
+run_step "JupyterLab extension: unit and browser tests (scripts/test-lab.sh)" bash scripts/test-lab.sh
 
 if command -v shellcheck >/dev/null; then
     run_step "shellcheck" shellcheck -x scripts/*.sh .ci/run
