@@ -1,7 +1,5 @@
 package io.djlkernel.kernel.session;
 
-import io.djlkernel.api.display.MimeBundle;
-import io.djlkernel.api.display.Renderer;
 import io.djlkernel.api.display.RendererRegistry;
 import io.djlkernel.djl.DjlEnvironment;
 import io.djlkernel.kernel.eval.EvalException;
@@ -14,8 +12,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -29,30 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The DJL extension inside a real session: lazy manager, imports, helpers, magics, and stopping tensor loops. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DjlCellsTest {
-    /** Like the kernel's registry: the most specific registered class or interface wins. */
-    static final class Registry implements RendererRegistry {
-        final Map<Class<?>, Renderer<?>> renderers = new LinkedHashMap<>();
-
-        @Override
-        public <T> void register(Class<T> type, Renderer<? super T> renderer) {
-            renderers.put(type, renderer);
-        }
-
-        @Override
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        public MimeBundle render(Object value) {
-            MimeBundle out = new MimeBundle();
-            Class<?> best = null;
-            for (Class<?> type : renderers.keySet()) {
-                if (type.isInstance(value) && (best == null || best.isAssignableFrom(type))) best = type;
-            }
-            if (best != null) ((Renderer) renderers.get(best)).render(value, out);
-            if (!out.data().containsKey(MimeBundle.TEXT_PLAIN)) out.put(MimeBundle.TEXT_PLAIN, String.valueOf(value));
-            return out;
-        }
-    }
-
-    private static final Registry registry = new Registry();
+    private static final RendererRegistry registry = new io.djlkernel.kernel.display.DefaultRendererRegistry();
     private static NotebookInterpreter notebook;
 
     @BeforeAll

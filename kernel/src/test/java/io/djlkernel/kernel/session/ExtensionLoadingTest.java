@@ -25,7 +25,7 @@ class ExtensionLoadingTest {
 
     @BeforeAll
     static void start() {
-        notebook = new NotebookInterpreter(new JShellInterpreter(), new NotebookInterpreterTest.RecordingRegistry(), null);
+        notebook = new NotebookInterpreter(new JShellInterpreter(), new io.djlkernel.kernel.display.DefaultRendererRegistry(), null);
     }
 
     @AfterAll

@@ -1,7 +1,6 @@
 package io.djlkernel.kernel.session;
 
 import io.djlkernel.api.display.MimeBundle;
-import io.djlkernel.api.display.Renderer;
 import io.djlkernel.api.display.RendererRegistry;
 import io.djlkernel.kernel.eval.EvalException;
 import io.djlkernel.kernel.eval.EvalResult;
@@ -18,9 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,26 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NotebookInterpreterTest {
-    /** Records renderers, like the kernel's registry, for the extension test. */
-    static final class RecordingRegistry implements RendererRegistry {
-        final Map<Class<?>, Renderer<?>> renderers = new HashMap<>();
-
-        @Override
-        public <T> void register(Class<T> type, Renderer<? super T> renderer) {
-            renderers.put(type, renderer);
-        }
-
-        @Override
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        public MimeBundle render(Object value) {
-            MimeBundle out = MimeBundle.text(String.valueOf(value));
-            Renderer r = renderers.get(value.getClass());
-            if (r != null) r.render(value, out);
-            return out;
-        }
-    }
-
-    private static final RecordingRegistry registry = new RecordingRegistry();
+    private static final RendererRegistry registry = new io.djlkernel.kernel.display.DefaultRendererRegistry();
     private static NotebookInterpreter notebook;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
     private PrintStream originalOut;
