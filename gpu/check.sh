@@ -4,10 +4,13 @@
 #   gpu/check.sh [path/to/djl-kernel.jar]
 #
 # 1. device discovery: nvidia-smi, NVML (libnvidia-ml.so.1), CUDA_VISIBLE_DEVICES
-# 2. readings: the kernel's own nvidia-smi/NVML parsing on this machine's output (%gpu's data)
+# 2. readings: the kernel's own NVML and nvidia-smi code, which must agree (%gpu's and the devices panel's data),
+#    the cost of one reading each way, the devices panel's payload, and this machine's PyTorch as a baseline
 # 3. torch: finds a torch lib folder (python's torch, or TORCH_LIB). DJL 0.36's JNI is built for libtorch 2.7.1:
 #    with 2.7.1 (+cu128) it runs %gpu --check (a 1000x1000 matmul on every GPU) through the kernel's classes;
 #    with another version (e.g. 2.11+cu130) it says why DJL cannot load it and stops after what it could check.
+# Env: JAVA (a jlinked runtime will do), GPU_CHECK_CLASSES (gpu/GpuCheck.java precompiled, when there is no javac),
+#      TORCH_LIB, GPU_CHECK_TRY_MISMATCHED=1 (let DJL try a mismatched torch in a throw-away JVM, as an experiment).
 # Exit status: 0 all run checks passed, 1 a check failed, 2 no GPU here.
 set -u
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,30 +39,41 @@ fi
 
 [ -f "$JAR" ] || { echo "kernel jar not found: $JAR (mvn -q package -DskipTests)"; exit 1; }
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
-cat > "$WORK/GpuCheck.java" <<'JAVA'
-import io.djlkernel.djl.*;
-public class GpuCheck {
-    public static void main(String[] a) throws Exception {
-        String mode = a[0];
-        if (mode.equals("readings")) {
-            var r = GpuStatus.readings();
-            System.out.println("readings (" + (Nvml.get() != null ? "NVML" : "nvidia-smi") + "): " + r.size() + " GPUs");
-            for (var g : r) System.out.println("  " + g.toMap());
-            if (r.isEmpty()) { System.out.println("  error: " + GpuStatus.lastError()); System.exit(1); }
-            var smi = NvidiaSmi.query();
-            System.out.println("nvidia-smi parse: " + smi.size() + " GPUs, first " + (smi.isEmpty() ? "-" : smi.get(0).name()));
-            System.exit(smi.size() == r.size() ? 0 : 1);
-        }
-        Report report = (Report) GpuMagic.run("--check", null);
-        System.out.println(report.text());
-        boolean cuda = report.get("CUDA available").startsWith("yes");
-        System.exit(cuda && report.text().contains("gpu(0)") && !report.text().contains("failed") ? 0 : 1);
-    }
-}
-JAVA
+# GpuCheck (gpu/GpuCheck.java) runs the kernel's own classes; GPU_CHECK_CLASSES may hold it precompiled, for a
+# machine whose Java is a jlinked runtime without javac
+CLASSES="${GPU_CHECK_CLASSES:-}"
+if [ -z "$CLASSES" ]; then
+  CLASSES="$WORK/classes"
+  "${JAVAC:-javac}" -d "$CLASSES" -cp "$JAR" "$HERE/gpu/GpuCheck.java" || { echo "cannot compile gpu/GpuCheck.java"; exit 1; }
+fi
+gpucheck() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR:$CLASSES" GpuCheck "$@"; }
 
-say "2. Readings through the kernel's NVML / nvidia-smi code"
-"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$WORK/GpuCheck.java" readings || fail=1
+say "2. Readings through the kernel's NVML / nvidia-smi code (what %gpu, %memory and the devices panel show)"
+gpucheck readings || fail=1
+say "2b. The devices panel's payload (djl.devices comm)"
+gpucheck comm || fail=1
+
+say "2c. Baseline: this machine's PyTorch on the same GPU"
+for py in python3 /opt/conda/bin/python /usr/bin/python3; do
+  command -v "$py" >/dev/null 2>&1 || continue
+  "$py" - <<'PY' 2>&1 && break
+import time, torch
+if not torch.cuda.is_available():
+    print("torch", torch.__version__, "sees no GPU"); raise SystemExit(0)
+p = torch.cuda.get_device_properties(0)
+free, total = torch.cuda.mem_get_info(0)
+print(f"torch {torch.__version__}: {torch.cuda.device_count()} GPU(s), {p.name}, cc {p.major}.{p.minor}, "
+      f"memory total {total // 2**20} MiB")
+a = torch.rand(1000, 1000, device="cuda") * 2 - 1
+b = torch.rand(1000, 1000, device="cuda") * 2 - 1
+(a @ b).sum().item()
+best = 1e9
+for _ in range(5):
+    t0 = time.perf_counter(); c = a @ b; c[0, 0].item(); best = min(best, time.perf_counter() - t0)
+print(f"torch 1000x1000 float32 matmul, best of 5 (timed like %gpu --check): {best*1e3:.3f} ms, "
+      f"{2e9 / best / 1e9:.1f} GFLOP/s")
+PY
+done
 
 say "3. libtorch for DJL"
 TORCH_LIB="${TORCH_LIB:-}"
@@ -81,7 +95,7 @@ case "$TORCH_VERSION" in
     extra="$(find "$TORCH_LIB/../../nvidia" -maxdepth 2 -name lib -type d 2>/dev/null | tr '\n' ':')"
     say "4. %gpu --check through the kernel (PYTORCH_LIBRARY_PATH=$TORCH_LIB, flavor $flavor)"
     PYTORCH_LIBRARY_PATH="$TORCH_LIB" PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128 LD_LIBRARY_PATH="${extra}${LD_LIBRARY_PATH:-}" \
-      "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$WORK/GpuCheck.java" check || fail=1
+      gpucheck check || fail=1
     ;;
   "")
     echo "No torch found: DJL's GPU path needs torch 2.7.1+cu128 libraries (as in the PyTorch-CUDA 2.7 image)."
@@ -90,9 +104,24 @@ case "$TORCH_VERSION" in
   *)
     echo "torch $TORCH_VERSION here, but DJL 0.36's JNI (pytorch-jni 2.7.1-0.36.0) is built for libtorch 2.7.1 only:"
     echo "loading $TORCH_VERSION could crash the JVM, so the kernel refuses it with a clear error (checked now):"
-    PYTORCH_LIBRARY_PATH="$TORCH_LIB" "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$WORK/GpuCheck.java" check 2>&1 \
-      | grep -E "Error|CUDA available" || true
-    echo "GPU matmul through DJL is verified only in the image (torch 2.7.1+cu128). Checked here: discovery and readings."
+    out="$(PYTORCH_LIBRARY_PATH="$TORCH_LIB" gpucheck check 2>&1)"
+    echo "$out" | grep -E "Error|CUDA available" || true
+    echo "$out" | grep -q "built for libtorch 2.7.1" || { echo "FAIL: the mismatch was not refused with its reason"; fail=1; }
+    if [ "${GPU_CHECK_TRY_MISMATCHED:-0}" = 1 ]; then
+      # An experiment, in a throw-away JVM: hide torch's version.py (a folder of links to its libraries) so the
+      # kernel's guard lets DJL try the 2.7.1 JNI against this torch, and record what really happens.
+      say "5. Experiment: DJL's cu128 JNI against torch $TORCH_VERSION (guard bypassed, separate JVM)"
+      mkdir -p "$WORK/torchlib"
+      for f in "$TORCH_LIB"/*; do ln -s "$f" "$WORK/torchlib/"; done
+      extra="$(find "$TORCH_LIB/../../nvidia" -maxdepth 3 -name lib -type d 2>/dev/null | tr '\n' ':')"
+      PYTORCH_LIBRARY_PATH="$WORK/torchlib" PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128 DJL_CACHE_DIR="$WORK/djl" \
+        LD_LIBRARY_PATH="$WORK/torchlib:${extra}${LD_LIBRARY_PATH:-}" timeout 240 \
+        "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR:$CLASSES" GpuCheck check > "$WORK/exp.log" 2>&1
+      rc=$?
+      grep -E "CUDA available|Error|gpu\(|cpu\(|undefined symbol|UnsatisfiedLink|SIGSEGV|SIGABRT|terminate" "$WORK/exp.log" | head -20
+      echo "experiment exit status: $rc ($( [ $rc -ge 128 ] && echo "killed by signal $((rc-128)): the crash the guard prevents" || echo "no crash"))"
+    fi
+    echo "GPU matmul through DJL is verified only with torch 2.7.1+cu128 (the image). Checked here: discovery, readings, the guard."
     ;;
 esac
 say "Result: $([ $fail = 0 ] && echo PASS || echo FAIL)"

@@ -42,11 +42,20 @@ else
     failed+=("Python tests (no kernel jar)")
 fi
 
+# the GPU check is run by hand on GPU machines only: keep it compiling, and honest (exit 2) where there is no GPU
+gpu_check_here() {
+    mkdir -p build/gpucheck && "$JDK17/bin/javac" -d build/gpucheck -cp kernel/target/djl-kernel.jar gpu/GpuCheck.java || return 1
+    local rc=0
+    bash gpu/check.sh > build/gpucheck/check.log 2>&1 || rc=$?
+    if command -v nvidia-smi >/dev/null; then [ $rc -eq 0 ]; else [ $rc -eq 2 ]; fi
+}
+run_step "GPU check script (gpu/check.sh) compiles and reports this machine" gpu_check_here
+
 run_step "Image checks without a Docker engine (scripts/test-image.sh)" bash scripts/test-image.sh
 run_step "JupyterLab extension: unit and browser tests (scripts/test-lab.sh)" bash scripts/test-lab.sh
 
 if command -v shellcheck >/dev/null; then
-    run_step "shellcheck" shellcheck -x scripts/*.sh .ci/run
+    run_step "shellcheck" shellcheck -x scripts/*.sh gpu/check.sh .ci/run
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then

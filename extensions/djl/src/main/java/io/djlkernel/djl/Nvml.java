@@ -37,8 +37,14 @@ public final class Nvml {
 
         int nvmlDeviceGetUUID(Pointer device, byte[] uuid, int length);
 
-        /** nvmlMemory_t: unsigned long long total, free, used. */
+        /** nvmlMemory_t: unsigned long long total, free, used (used counts the driver's reserved memory). */
         int nvmlDeviceGetMemoryInfo(Pointer device, Pointer memory);
+
+        /** nvmlMemory_v2_t: unsigned int version; unsigned long long total, reserved, free, used (driver 510+). */
+        int nvmlDeviceGetMemoryInfo_v2(Pointer device, Pointer memory);
+
+        /** nvmlPciInfo_t: char busIdLegacy[16]; unsigned int domain, bus, device, pciDeviceId, pciSubSystemId; char busId[32]. */
+        int nvmlDeviceGetPciInfo_v3(Pointer device, Pointer pci);
 
         /** nvmlUtilization_t: unsigned int gpu, memory. */
         int nvmlDeviceGetUtilizationRates(Pointer device, Pointer utilization);
@@ -67,7 +73,7 @@ public final class Nvml {
         synchronized (LOCK) {
             if (instance != null || unavailable != null) return instance;
             try {
-                Lib lib = Native.load("nvidia-ml", Lib.class);
+                Lib lib = load();
                 int rc = lib.nvmlInit_v2();
                 if (rc != NVML_SUCCESS) {
                     unavailable = "NVML failed to initialize (error " + rc + (rc == 9 ? ": driver not loaded" : "") + ")";
@@ -82,6 +88,26 @@ public final class Nvml {
             return instance;
         }
     }
+
+    /**
+     * The driver ships only the versioned {@code libnvidia-ml.so.1} (the unversioned name comes with dev packages),
+     * often in a mounted driver folder outside the loader cache, so try the names and folders drivers really use.
+     */
+    private static Lib load() {
+        UnsatisfiedLinkError first = null;
+        for (String name : NVML_NAMES) {
+            if (name.startsWith("/") && !java.nio.file.Files.exists(java.nio.file.Path.of(name))) continue;
+            try {
+                return Native.load(name, Lib.class);
+            } catch (UnsatisfiedLinkError e) {
+                if (first == null) first = e;
+            }
+        }
+        throw first != null ? first : new UnsatisfiedLinkError("libnvidia-ml.so.1 not found");
+    }
+
+    static final String[] NVML_NAMES = {"nvidia-ml", "libnvidia-ml.so.1", "/usr/local/nvidia/lib64/libnvidia-ml.so.1",
+            "/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1", "/usr/lib64/libnvidia-ml.so.1", "/usr/lib/wsl/lib/libnvidia-ml.so.1"};
 
     public static String unavailableReason() {
         return unavailable;
@@ -98,14 +124,9 @@ public final class Nvml {
             Pointer d = handle.getValue();
             String name = string((buf, len) -> lib.nvmlDeviceGetName(d, buf, len));
             String uuid = string((buf, len) -> lib.nvmlDeviceGetUUID(d, buf, len));
-            Long used = null;
-            Long total = null;
-            try (Memory mem = new Memory(24)) {
-                if (lib.nvmlDeviceGetMemoryInfo(d, mem) == NVML_SUCCESS) {
-                    total = mem.getLong(0) / (1024 * 1024);
-                    used = mem.getLong(16) / (1024 * 1024);
-                }
-            }
+            long[] memory = memory(d);
+            Long total = memory == null ? null : memory[0] / (1024 * 1024);
+            Long used = memory == null ? null : memory[1] / (1024 * 1024);
             Integer utilGpu = null;
             Integer utilMem = null;
             try (Memory util = new Memory(8)) {
@@ -122,10 +143,51 @@ public final class Nvml {
             IntByReference minor = new IntByReference();
             String cc = lib.nvmlDeviceGetCudaComputeCapability(d, major, minor) == NVML_SUCCESS
                     ? major.getValue() + "." + minor.getValue() : null;
-            out.add(new GpuReading(i, name, uuid, null, used, total, utilGpu, utilMem, temp, power, limit, cc,
+            out.add(new GpuReading(i, name, uuid, busId(d), used, total, utilGpu, utilMem, temp, power, limit, cc,
                     driver, "nvml"));
         }
         return out;
+    }
+
+    private static final int MEMORY_V2_SIZE = 40;
+    private static final int MEMORY_V2_VERSION = MEMORY_V2_SIZE | (2 << 24);
+    private boolean memoryV2 = true;
+    private boolean pciV3 = true;
+
+    /**
+     * {total, used} in bytes. The v2 call gives "used" without the driver's reserved memory, as nvidia-smi shows
+     * it (an idle H200 reads 0 MiB there but 615 MiB through v1); older drivers only have v1.
+     */
+    private long[] memory(Pointer d) {
+        if (memoryV2) {
+            try (Memory mem = new Memory(MEMORY_V2_SIZE)) {
+                mem.clear();
+                mem.setInt(0, MEMORY_V2_VERSION);
+                if (lib.nvmlDeviceGetMemoryInfo_v2(d, mem) == NVML_SUCCESS) {
+                    return new long[] {mem.getLong(8), mem.getLong(32)};
+                }
+            } catch (UnsatisfiedLinkError e) {
+                memoryV2 = false;
+            }
+        }
+        try (Memory mem = new Memory(24)) {
+            if (lib.nvmlDeviceGetMemoryInfo(d, mem) == NVML_SUCCESS) return new long[] {mem.getLong(0), mem.getLong(16)};
+        }
+        return null;
+    }
+
+    /** The PCI bus id as nvidia-smi prints it (00000000:00:06.0), or null. */
+    private String busId(Pointer d) {
+        if (!pciV3) return null;
+        try (Memory pci = new Memory(128)) {
+            pci.clear();
+            if (lib.nvmlDeviceGetPciInfo_v3(d, pci) != NVML_SUCCESS) return null;
+            String id = pci.getString(36, StandardCharsets.US_ASCII.name());
+            return id.isEmpty() ? null : id;
+        } catch (UnsatisfiedLinkError e) {
+            pciV3 = false;
+            return null;
+        }
     }
 
     public synchronized String driverVersion() {
