@@ -53,7 +53,7 @@ final class CellExecutionControl extends DirectExecutionControl {
         lastFailure = null;
         AtomicReference<Object> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread cell = new Thread(null, () -> {
+        Thread cell = new Thread(newCellGroup(), () -> {
             try {
                 result.set(doitMethod.invoke(null));
             } catch (InvocationTargetException e) {
@@ -97,10 +97,20 @@ final class CellExecutionControl extends DirectExecutionControl {
         }
     }
 
+    /** One group per snippet run, so that a stop reaches that run's threads only (see {@link CellRuntime}). */
+    @SuppressWarnings("deprecation")
+    private static ThreadGroup newCellGroup() {
+        ThreadGroup group = new ThreadGroup("cell-" + CELL_RUNS.incrementAndGet());
+        group.setDaemon(true); // Java 17: destroyed with its last thread, so groups do not pile up
+        return group;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong CELL_RUNS = new java.util.concurrent.atomic.AtomicLong();
+
     /** Stops the running snippet: stop checks and Thread.interrupt first, Thread.stop where it still exists. */
     void requestStop() {
-        CellRuntime.requestStop();
         Thread cell = running.get();
+        CellRuntime.requestStop(cell == null ? null : cell.getThreadGroup());
         if (cell == null) return;
         cell.interrupt();
         if (!THREAD_STOP_WORKS) return;

@@ -6,13 +6,24 @@ package io.djlkernel.kernel.eval;
  */
 public final class CellRuntime {
     private static volatile boolean stopRequested;
+    /**
+     * The thread group of the cell being stopped: its own thread and the threads it started (they inherit the
+     * group). Code of earlier cells running elsewhere — a model served by an endpoint, a background thread a
+     * previous cell left running — is not part of this cell and keeps running, as in ipykernel.
+     */
+    private static volatile ThreadGroup stopping;
 
     private CellRuntime() {
     }
 
     /** Inserted at method entries and loop back-edges of cell code. */
     public static void checkStop() {
-        if (stopRequested) throw new CellInterruptedError();
+        if (stopRequested && inStoppingCell()) throw new CellInterruptedError();
+    }
+
+    private static boolean inStoppingCell() {
+        ThreadGroup target = stopping;
+        return target != null && target.parentOf(Thread.currentThread().getThreadGroup());
     }
 
     /** Replaces {@code System.exit(status)} in cell code: ends the cell, not the kernel. */
@@ -30,12 +41,14 @@ public final class CellRuntime {
         throw new CellExitError(status);
     }
 
-    static void requestStop() {
+    static void requestStop(ThreadGroup cell) {
+        stopping = cell;
         stopRequested = true;
     }
 
     static void clearStop() {
         stopRequested = false;
+        stopping = null;
     }
 
     static boolean isStopRequested() {

@@ -189,6 +189,37 @@ class JShellInterpreterTest {
     }
 
     @Test
+    void interruptStopsTheCellAndItsThreadsButNotWorkOfEarlierCells() throws Exception {
+        // an earlier cell leaves a worker running (as an endpoint serving a cell-defined model does)
+        java.eval("java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();\n"
+                + "Thread worker = new Thread(() -> { while (true) { ticks.incrementAndGet();"
+                + " java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); } });\n"
+                + "worker.setDaemon(true); worker.start();\n"
+                + "Thread[] mine = new Thread[1];");
+        CompletableFuture<EvalException> outcome = CompletableFuture.supplyAsync(() -> {
+            try {
+                // one statement, so the thread it starts belongs to the interrupted run
+                java.eval("{ mine[0] = new Thread(() -> { while (true) { java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); } });"
+                        + " mine[0].setDaemon(true); mine[0].start(); while (true) {} }");
+                return null;
+            } catch (EvalException e) {
+                return e;
+            }
+        });
+        Thread.sleep(300);
+        java.interrupt();
+        EvalException e = outcome.get(5, TimeUnit.SECONDS);
+        assertNotNull(e);
+        assertEquals("Interrupted", e.ename());
+        Thread.sleep(200);
+        assertEquals(true, value("worker.isAlive()"), "the earlier cell's worker was stopped by another cell's interrupt");
+        long before = ((Number) value("ticks.get()")).longValue();
+        Thread.sleep(50);
+        assertTrue(((Number) value("ticks.get()")).longValue() > before, "the earlier cell's worker stopped working");
+        assertEquals(false, value("mine[0].isAlive()"), "the thread the interrupted cell started still runs");
+    }
+
+    @Test
     void completionAndInspection() throws Exception {
         java.eval("String s = \"x\";");
         Interpreter.Completion c = java.complete("int y = 1;\ns.toUpp", 18);
