@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -25,7 +26,12 @@ import java.util.logging.Logger;
 final class Batcher {
     private static final Logger LOG = Logger.getLogger(Batcher.class.getName());
 
-    record Job(List<HostTensor> inputs, long enqueued, long deadline, CompletableFuture<List<HostTensor>> result) {
+    record Job(List<HostTensor> inputs, long enqueued, long deadline, CompletableFuture<List<HostTensor>> result,
+               Executor replyOn, java.util.concurrent.atomic.AtomicBoolean takenFlag) {
+        boolean taken() {
+            return takenFlag.get();
+        }
+
         int rows() {
             return (int) inputs.get(0).shape()[0];
         }
@@ -38,6 +44,8 @@ final class Batcher {
     private final List<Thread> workers = new ArrayList<>();
     private final ServerMetrics metrics;
     private final AtomicInteger running = new AtomicInteger();
+    /** Jobs workers have taken from the queue and not yet answered. */
+    private final AtomicInteger taken = new AtomicInteger();
     private final java.util.function.IntSupplier arriving;
     private volatile boolean stopping;
 
@@ -60,11 +68,15 @@ final class Batcher {
         workers.forEach(Thread::start);
     }
 
-    /** Queues a job; a 503 BadRequest when the queue is full or the server is stopping. */
-    CompletableFuture<List<HostTensor>> submit(List<HostTensor> inputs, long timeoutNanos) {
+    /**
+     * Queues a job; a 503 BadRequest when the queue is full or the server is stopping. Its result is completed on
+     * {@code replyOn} (null: on the worker), so what the caller chains on it does not hold up the worker.
+     */
+    CompletableFuture<List<HostTensor>> submit(List<HostTensor> inputs, long timeoutNanos, Executor replyOn) {
         if (stopping) throw new BadRequest(503, "the endpoint is shutting down");
         long now = System.nanoTime();
-        Job job = new Job(inputs, now, now + timeoutNanos, new CompletableFuture<>());
+        Job job = new Job(inputs, now, now + timeoutNanos, new CompletableFuture<>(), replyOn,
+                new java.util.concurrent.atomic.AtomicBoolean());
         if (!queue.offer(job)) throw new BadRequest(503, "the request queue is full (" + queue.size() + " waiting); retry later");
         return job.result();
     }
@@ -79,7 +91,7 @@ final class Batcher {
         try (NDManager manager = NDManager.newBaseManager(model.device())) {
             predictor = model.newTensorPredictor();
             while (!stopping || !queue.isEmpty() || !leftover.isEmpty()) {
-                Job first = leftover.isEmpty() ? queue.poll(50, TimeUnit.MILLISECONDS) : leftover.poll();
+                Job first = leftover.isEmpty() ? take(queue.poll(50, TimeUnit.MILLISECONDS)) : leftover.poll();
                 if (first == null) continue;
                 running.incrementAndGet();
                 try {
@@ -89,9 +101,10 @@ final class Batcher {
                         long until = System.nanoTime() + maxDelayNanos;
                         while (batch.size() < batchSize) {
                             long left = until - System.nanoTime();
-                            // nothing queued and nothing on its way: waiting would only add latency
-                            boolean idle = queue.isEmpty() && arriving.getAsInt() <= batch.size();
-                            Job j = left <= 0 || idle ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS);
+                            // nothing queued and nothing on its way (every request received is queued or in a
+                            // batch already): waiting would only add latency
+                            boolean idle = queue.isEmpty() && arriving.getAsInt() - taken.get() <= 0;
+                            Job j = take(left <= 0 || idle ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS));
                             if (j == null) break;
                             if (stackable(first, j)) batch.add(j);
                             else leftover.add(j);
@@ -112,8 +125,34 @@ final class Batcher {
         }
     }
 
-    private static void fail(Deque<Job> jobs, Throwable e) {
-        for (Job j : jobs) j.result().completeExceptionally(e);
+    private Job take(Job j) {
+        if (j != null && j.takenFlag().compareAndSet(false, true)) taken.incrementAndGet();
+        return j;
+    }
+
+    private void fail(Deque<Job> jobs, Throwable e) {
+        for (Job j : jobs) failed(j, e);
+    }
+
+    private void succeeded(Job j, List<HostTensor> outputs) {
+        handOff(j, () -> j.result().complete(outputs));
+    }
+
+    private void failed(Job j, Throwable e) {
+        handOff(j, () -> j.result().completeExceptionally(e));
+    }
+
+    private void handOff(Job j, Runnable completion) {
+        if (j.taken()) taken.decrementAndGet();
+        if (j.replyOn() != null) {
+            try {
+                j.replyOn().execute(completion);
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the connection's event loop is gone (server stopping): complete here
+            }
+        }
+        completion.run();
     }
 
     private static boolean stackable(Job a, Job b) {
@@ -131,7 +170,7 @@ final class Batcher {
         List<Job> live = new ArrayList<>(batch.size());
         for (Job j : batch) {
             metrics.queueTime(model.name(), (now - j.enqueued()) / 1e9);
-            if (now > j.deadline()) j.result().completeExceptionally(new BadRequest(504, "timed out waiting in the queue"));
+            if (now > j.deadline()) failed(j, new BadRequest(504, "timed out waiting in the queue"));
             else live.add(j);
         }
         if (live.isEmpty()) return;
@@ -167,7 +206,7 @@ final class Batcher {
             List<HostTensor> mine = new ArrayList<>(out.size());
             for (HostTensor o : out) mine.add(o.rows(at, at + r));
             at += r;
-            j.result().complete(mine);
+            succeeded(j, mine);
         }
     }
 
@@ -175,12 +214,15 @@ final class Batcher {
         List<HostTensor> get();
     }
 
-    private static void complete(Job j, Call call) {
+    private void complete(Job j, Call call) {
+        List<HostTensor> outputs;
         try {
-            j.result().complete(call.get());
+            outputs = call.get();
         } catch (RuntimeException e) {
-            j.result().completeExceptionally(e);
+            failed(j, e);
+            return;
         }
+        succeeded(j, outputs);
     }
 
     private static List<HostTensor> predict(Predictor<NDList, NDList> predictor, NDManager base, List<HostTensor> inputs) {
@@ -213,6 +255,6 @@ final class Batcher {
         }
         for (Thread t : workers) if (t.isAlive()) t.interrupt();
         Job j;
-        while ((j = queue.poll()) != null) j.result().completeExceptionally(new BadRequest(503, "the endpoint stopped"));
+        while ((j = queue.poll()) != null) failed(j, new BadRequest(503, "the endpoint stopped"));
     }
 }
