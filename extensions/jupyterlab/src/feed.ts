@@ -19,6 +19,10 @@ export class KernelCommFeed<T> {
   get changed(): ISignal<this, void> {
     return this._changed;
   }
+  /** Every message of the current comm, parsed or not (for answers that are not readings, like errors). */
+  get messages(): ISignal<this, unknown> {
+    return this._messages;
+  }
   get state(): FeedState {
     return this._state;
   }
@@ -122,6 +126,7 @@ export class KernelCommFeed<T> {
     this._comm = comm;
     comm.onMsg = (msg: KernelMessage.ICommMsgMsg) => {
       if (this._comm !== comm) return;
+      this._messages.emit(msg.content.data);
       const v = this.parse(msg.content.data);
       if (v !== null) {
         this._value = v;
@@ -155,4 +160,5 @@ export class KernelCommFeed<T> {
   private _restarting = false;
   private _executed = false;
   private _changed = new Signal<this, void>(this);
+  private _messages = new Signal<this, unknown>(this);
 }
