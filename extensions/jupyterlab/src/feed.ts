@@ -78,7 +78,7 @@ export class KernelCommFeed<T> {
       this.open(this._kernel);
     } else if (status === 'idle' && this._executed && this._state !== 'live') {
       // Targets can appear later: the kernel registers its own after start-up (a comm_open sent while it was
-      // starting is closed), and a cell can add one (%jars, %serve). Try again after each executed cell until a
+      // starting is closed), and a cell can add one (%jars). Try again after each executed cell until a
       // message arrives. (Comm opens themselves execute nothing, so this cannot loop.)
       this._executed = false;
       this.open(this._kernel, true);
