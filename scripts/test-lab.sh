@@ -19,6 +19,7 @@ APP="$ROOT/tests/browser/lab-app"
 BROWSER="$ROOT/tests/browser"
 WORK="$ROOT/build/lab-test"
 failed=()
+mkdir -p "$ROOT/build" # the build logs go there, also in a fresh checkout
 run_step() { # run_step NAME COMMAND...: runs it, records a failure instead of stopping
     say "$1"
     local name=$1
@@ -57,12 +58,6 @@ rm -rf "$WORK"
 mkdir -p "$WORK/root" "$WORK/labextensions" "$WORK/runtime"
 java -jar kernel/target/djl-kernel.jar install --prefix "$WORK/prefix" --name java > /dev/null
 cp -r "$ROOT/build/labextensions/djl-kernel-jupyterlab" "$WORK/labextensions/"
-# a stand-in for the kernel's djl.endpoints comm (tests/browser/fixtures/fake-endpoints), loaded by a cell
-fake="$BROWSER/fixtures/fake-endpoints/src"
-mkdir -p "$WORK/fake/classes"
-javac -d "$WORK/fake/classes" -cp kernel-api/target/kernel-api-*.jar "$fake/testlab/FakeEndpoints.java"
-cp -r "$fake/META-INF" "$WORK/fake/classes/"
-jar cf "$WORK/fake-endpoints.jar" -C "$WORK/fake/classes" .
 port=$(( 20000 + RANDOM % 20000 ))
 say "Starting jupyter_server with the lab app on port $port"
 JUPYTER_PATH="$WORK/prefix/share/jupyter" JUPYTER_RUNTIME_DIR="$WORK/runtime/jupyter" \
@@ -80,7 +75,7 @@ done
 shots="$ROOT/build/lab-shots"
 [ "${UPDATE_SCREENSHOTS:-0}" = 1 ] && shots="$ROOT/docs/images"
 run_step "browser tests (playwright-core + chromium)" env LAB_URL="http://127.0.0.1:$port" LAB_ROOT="$WORK/root" \
-    SHOTS="$shots" FAKE_ENDPOINTS_JAR="$WORK/fake-endpoints.jar" bash -c "cd '$BROWSER' && node --test --test-concurrency=1 lab.test.mjs"
+    SHOTS="$shots" MODELS_DIR="$ROOT/extensions/djl/src/test/resources/models" bash -c "cd '$BROWSER' && node --test --test-concurrency=1 lab.test.mjs"
 stop_server
 trap - EXIT
 

@@ -1,9 +1,10 @@
 // Browser tests: JupyterLab 4.6 (npm-assembled, tests/browser/lab-app) + our prebuilt extension + the Java kernel,
 // driven by playwright-core on Debian's chromium. Env: LAB_URL (a running serve_lab.py), LAB_ROOT (its root dir),
-// SHOTS (where screenshots go).
+// SHOTS (where screenshots go), MODELS_DIR (the kernel's test models: extensions/djl/src/test/resources/models).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import os from 'node:os';
 import { chromium } from 'playwright-core';
@@ -57,6 +58,45 @@ async function runAllCells() {
   }
   await page.screenshot({ path: path.join(process.env.FAIL_SHOTS ?? os.tmpdir(), 'run-failed.png') });
   throw new Error('the cell did not run');
+}
+
+/** The first cell's execution count (0 before it ran). */
+const promptNumber = () =>
+  page.locator('.jp-Notebook .jp-CodeCell .jp-InputPrompt').first().textContent()
+    .then(t => Number(/\[(\d+)\]/.exec(t ?? '')?.[1] ?? 0));
+
+/** Replaces the first cell's source and runs it in place; resolves when its execution count has moved on. */
+async function rerunFirstCell(source) {
+  const before = await promptNumber();
+  const editor = page.locator('.jp-Notebook .jp-CodeCell .jp-InputArea-editor').first();
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(source); // inserted as is: no auto-closed brackets
+  const deadline = Date.now() + 120_000;
+  let pressedAt = 0;
+  while (Date.now() < deadline) {
+    if ((await promptNumber()) > before) return;
+    if ((await promptsDone()) !== 'running' && Date.now() - pressedAt > 20_000) {
+      await editor.click();
+      await page.keyboard.press('Control+Enter');
+      pressedAt = Date.now();
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`the cell did not run: ${source}`);
+}
+
+const firstOutput = () => page.locator('.jp-Notebook .jp-CodeCell .jp-OutputArea').first().textContent();
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 async function palette(label) {
@@ -118,6 +158,28 @@ test('a tensor shows in the tensor viewer', async () => {
   await shot('tensor-heatmap.png', page.locator('.jp-Cell').first());
 });
 
+test('the axis picker of a 3-D tensor fetches other slices from the kernel', async () => {
+  await rerunFirstCell('manager.arange(24f).reshape(2, 3, 4)');
+  const viewer = page.locator('.djl-TensorViewer').first();
+  await viewer.locator('.djl-TensorShape', { hasText: 'shape (2, 3, 4)' }).waitFor({ timeout: 60_000 });
+  const cells = () => viewer.locator('tbody td').allTextContents();
+  assert.deepEqual((await cells()).slice(0, 4), ['0.0', '1.0', '2.0', '3.0']);
+  assert.equal((await cells()).length, 12);
+  // index 1 on the leading axis: t[1, :, :] holds 12..23, which only the kernel has
+  await viewer.locator('select.djl-Axis[data-axis="0"]').selectOption('1');
+  await viewer.locator('.djl-TensorBody[data-slice="1,0,0|1|2"]').waitFor({ timeout: 30_000 });
+  const second = await cells();
+  assert.equal(second.length, 12);
+  assert.deepEqual(second.slice(0, 4), ['12.0', '13.0', '14.0', '15.0']);
+  assert.equal(second[11], '23.0');
+  assert.match(await viewer.locator('.djl-SliceLabel').textContent(), /\[1, :, :\]/);
+  await shot('tensor-slices.png', page.locator('.jp-Cell').first());
+  // axis 0 down the rows: t[:, 0, :] (rows 0..3 and 12..15)
+  await viewer.locator('select.djl-RowsAxis').selectOption('0');
+  await viewer.locator('.djl-TensorBody[data-slice="0,0,0|0|2"]').waitFor({ timeout: 30_000 });
+  assert.deepEqual(await cells(), ['0.0', '1.0', '2.0', '3.0', '12.0', '13.0', '14.0', '15.0']);
+});
+
 test('the devices panel shows a CPU-only reading from the kernel', async () => {
   await palette('DJL: Show Devices Panel');
   const panel = page.locator('#djl-devices-panel');
@@ -149,30 +211,52 @@ test('the endpoints panel shows the empty state', async () => {
   await shot('lab-overview.png');
 });
 
-test('an endpoint from the kernel shows in the panel and stops from there', { skip: !process.env.FAKE_ENDPOINTS_JAR }, async () => {
-  // fixtures/fake-endpoints: a kernel extension with the djl.endpoints contract (until %serve lands)
-  notebook('serve.ipynb', [`%jars ${process.env.FAKE_ENDPOINTS_JAR}`]);
+test('a %serve endpoint shows in the panel, counts a request and stops from there', async () => {
+  assert.ok(process.env.MODELS_DIR, 'MODELS_DIR must name the test models folder');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  notebook('serve.ipynb', [
+    `%models --root ${process.env.MODELS_DIR}\n%model load colours classifier --translator image-classification --size 32\n%serve colours --port ${port}`
+  ]);
   await page.goto(`${LAB_URL}/lab/tree/serve.ipynb?reset`);
   await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { state: 'attached', timeout: 120_000 });
   await runAllCells();
+  assert.match(await firstOutput(), new RegExp(`Serving colours at ${url}`));
   await palette('DJL: Show Endpoints Panel');
   const panel = page.locator('#djl-endpoints-panel');
-  const row = panel.locator('.djl-Endpoint[data-name="demo"]');
+  const row = panel.locator('.djl-Endpoint[data-name="colours"]');
   await row.waitFor({ timeout: 30_000 }).catch(async e => {
-    const out = await page.locator('.jp-OutputArea').allTextContents();
-    throw new Error(`${e.message}\ncell output: ${out.join(' | ')}\npanel: ${await panel.textContent()}`);
+    throw new Error(`${e.message}\ncell output: ${await firstOutput()}\npanel: ${await panel.textContent()}`);
   });
   const text = await row.textContent();
-  assert.match(text, /http:\/\/127\.0\.0\.1:8080/);
-  assert.match(text, /mlp/);
-  assert.match(text, /42/);
-  assert.match(text, /1\.50 ms/);
-  assert.match(text, /7\.25 ms/);
+  assert.ok(text.includes(url), text);
+  assert.match(text, /colours/);
+  const requests = () => row.locator('.djl-Row .djl-Num').first().textContent();
+  assert.equal(await requests(), '0');
+
+  // one inference call from here (Open Inference Protocol v2), then the panel's count goes up
+  const r = await fetch(`${url}/v2/models/colours/infer`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ inputs: [{ name: 'image', shape: [1, 3, 32, 32], datatype: 'FP32', data: new Array(3 * 32 * 32).fill(0.5) }] })
+  });
+  assert.equal(r.status, 200, await r.text());
+  await page.waitForFunction(() => {
+    const n = document.querySelector('#djl-endpoints-panel .djl-Endpoint[data-name="colours"] .djl-Row .djl-Num');
+    return n && n.textContent === '1';
+  }, null, { timeout: 15_000 });
+  assert.match(await row.textContent(), /p50 \/ p99\s*[\d.]+ m?s \/ [\d.]+ m?s/);
   await row.locator('.djl-copy').click();
   assert.equal(await row.locator('.djl-copy').textContent(), 'copied');
   await shot('endpoints-live.png', panel, 170);
+
   await row.locator('.djl-stop').click();
-  await panel.locator('.djl-NoEndpoints').waitFor({ timeout: 15_000 });
+  await panel.locator('.djl-NoEndpoints').waitFor({ timeout: 30_000 });
+  // gone for the kernel and for HTTP clients
+  await assert.rejects(fetch(`${url}/v2/health/live`), /fetch failed/);
+  await rerunFirstCell('%serve list');
+  assert.match(await firstOutput(), /no endpoints/);
+  assert.doesNotMatch(await firstOutput(), /colours/);
 });
 
 test('no uncaught errors from our extension', () => {

@@ -1,7 +1,7 @@
 /** The endpoints panel: the kernel's live inference endpoints, with copy-curl and stop. */
 import { Clipboard } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
-import { curlFor, Endpoint, stopMessage } from './model/endpoints';
+import { curlFor, Endpoint, parseEndpointsError, stopMessage } from './model/endpoints';
 import { formatMs } from './model/format';
 import { KernelCommFeed } from './feed';
 
@@ -12,9 +12,21 @@ export class EndpointsPanel extends Widget {
     this.addClass('djl-EndpointsPanel');
     this.title.label = 'Endpoints';
     this.title.caption = 'DJL endpoints';
-    feed.changed.connect(this.render, this);
+    feed.changed.connect(() => {
+      this.error = null; // a new list answers whatever went wrong before
+      this.render();
+    }, this);
+    feed.messages.connect((_, data) => {
+      const e = parseEndpointsError(data);
+      if (e !== null) {
+        this.error = e;
+        this.render();
+      }
+    }, this);
     this.render();
   }
+
+  private error: string | null = null;
 
   render(): void {
     const list = this.feed.value ?? [];
@@ -36,6 +48,7 @@ export class EndpointsPanel extends Widget {
         : 'No endpoints. Start one from a cell (e.g. <code>%serve</code>).';
     this.node.innerHTML = `<div class="djl-PanelHeader"><span class="djl-PanelTitle">Endpoints</span>
       <span class="djl-Kernel">${this.feed.kernelName ? 'kernel: ' + esc(this.feed.kernelName) : ''}</span></div>
+      ${this.error ? `<div class="djl-EpError">${esc(this.error)}</div>` : ''}
       ${list.length === 0 ? `<div class="djl-Empty djl-NoEndpoints">${empty}</div>` : rows}`;
     this.node.querySelectorAll<HTMLButtonElement>('button.djl-copy').forEach(b => {
       b.onclick = () => {

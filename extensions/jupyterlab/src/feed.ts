@@ -19,6 +19,10 @@ export class KernelCommFeed<T> {
   get changed(): ISignal<this, void> {
     return this._changed;
   }
+  /** Every message of the current comm, parsed or not (for answers that are not readings, like errors). */
+  get messages(): ISignal<this, unknown> {
+    return this._messages;
+  }
   get state(): FeedState {
     return this._state;
   }
@@ -74,7 +78,7 @@ export class KernelCommFeed<T> {
       this.open(this._kernel);
     } else if (status === 'idle' && this._executed && this._state !== 'live') {
       // Targets can appear later: the kernel registers its own after start-up (a comm_open sent while it was
-      // starting is closed), and a cell can add one (%jars, %serve). Try again after each executed cell until a
+      // starting is closed), and a cell can add one (%jars). Try again after each executed cell until a
       // message arrives. (Comm opens themselves execute nothing, so this cannot loop.)
       this._executed = false;
       this.open(this._kernel, true);
@@ -122,6 +126,7 @@ export class KernelCommFeed<T> {
     this._comm = comm;
     comm.onMsg = (msg: KernelMessage.ICommMsgMsg) => {
       if (this._comm !== comm) return;
+      this._messages.emit(msg.content.data);
       const v = this.parse(msg.content.data);
       if (v !== null) {
         this._value = v;
@@ -155,4 +160,5 @@ export class KernelCommFeed<T> {
   private _restarting = false;
   private _executed = false;
   private _changed = new Signal<this, void>(this);
+  private _messages = new Signal<this, unknown>(this);
 }

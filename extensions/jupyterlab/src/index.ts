@@ -10,6 +10,7 @@ import { KernelCommFeed } from './feed';
 import { parseEndpoints } from './model/endpoints';
 import { parseReading } from './model/devices';
 import { DeviceStatusItem } from './statusItem';
+import { setKernelLocator } from './tensorSlices';
 
 export const DEVICES_TARGET = 'djl.devices';
 export const ENDPOINTS_TARGET = 'djl.endpoints';
@@ -105,4 +106,18 @@ const endpointsPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [devicesPlugin, endpointsPlugin];
+/**
+ * The tensor viewer is a MIME renderer and knows no kernel; this tells it which kernel an output belongs to (the
+ * notebook holding its node), for the axis picker's djl.tensor requests.
+ */
+const tensorSlicesPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'djl-kernel-jupyterlab:tensor-slices',
+  description: 'Lets the tensor viewer ask the notebook kernel for other slices of an N-D array',
+  autoStart: true,
+  requires: [INotebookTracker],
+  activate: (_app: JupyterFrontEnd, tracker: INotebookTracker) => {
+    setKernelLocator(node => tracker.find(panel => panel.node.contains(node))?.sessionContext.session?.kernel ?? null);
+  }
+};
+
+export default [devicesPlugin, endpointsPlugin, tensorSlicesPlugin];

@@ -2,22 +2,33 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import {
+  defaultView,
+  fixedAxes,
   formatCell,
   grayPixels,
+  hasPicker,
   headerText,
   heatColor,
   isImageShaped,
-  leadingAxes,
   parseTensor,
+  Sample,
+  SliceCache,
+  sliceExpression,
+  sliceRequest,
+  sliceText,
+  SliceView,
   sampleRange,
   sampleRows,
-  sliceAvailable,
-  sliceExpression,
   statsText,
-  TensorDoc
+  TensorDoc,
+  viewKey,
+  withAxis,
+  withIndex,
+  withSample
 } from './model/tensor';
+import { kernelFor, requestSlice } from './tensorSlices';
 
-type View = 'table' | 'heatmap' | 'image';
+type Mode = 'table' | 'heatmap' | 'image';
 
 export class TensorViewer extends Widget implements IRenderMime.IRenderer {
   constructor() {
@@ -33,12 +44,53 @@ export class TensorViewer extends Widget implements IRenderMime.IRenderer {
       return;
     }
     this.doc = doc;
-    this.picked = leadingAxes(doc).map(a => a.sampled);
-    if (isImageShaped(doc) && this.view === 'table' && !this.userChose) this.view = 'image';
+    this.view = defaultView(doc);
+    this.cache.clear();
+    if (doc.sample) this.cache.put(this.view, doc.sample);
+    this.shown = doc.sample ? { view: this.view, sample: doc.sample } : null;
+    this.gone = null;
+    this.note = null;
+    if (isImageShaped(doc) && this.mode === 'table' && !this.userChose) this.mode = 'image';
     this.render();
   }
 
   mimeType = 'application/vnd.djl.ndarray+json';
+
+  /** Shows another slice: from the cache, else asks the kernel and keeps showing what it has meanwhile. */
+  private pick(v: SliceView): void {
+    const d = this.doc;
+    if (!d) return;
+    this.view = v;
+    this.note = null;
+    const cached = this.cache.get(v);
+    if (cached) {
+      this.shown = { view: v, sample: cached };
+      this.render();
+      return;
+    }
+    const req = sliceRequest(d, v);
+    const kernel = kernelFor(this.node);
+    if (this.gone || !req || !kernel) {
+      if (!this.gone && !req) this.gone = 'this output has no array id (an older kernel sent it)';
+      else if (!this.gone) this.note = 'not connected to the notebook\'s kernel';
+      this.render();
+      return;
+    }
+    const key = viewKey(v);
+    this.render();
+    void requestSlice(kernel, req).then(reply => {
+      if (this.doc !== d) return; // the output was replaced meanwhile
+      if ('sample' in reply) {
+        this.cache.put(v, reply.sample);
+        if (viewKey(this.view) === key) this.shown = { view: v, sample: reply.sample };
+      } else if (reply.gone) {
+        this.gone = reply.error;
+      } else if (viewKey(this.view) === key) {
+        this.note = reply.error;
+      }
+      this.render();
+    });
+  }
 
   private render(): void {
     const d = this.doc;
@@ -51,42 +103,19 @@ export class TensorViewer extends Widget implements IRenderMime.IRenderer {
     this.node.appendChild(head);
 
     const tools = el('div', 'djl-TensorTools');
-    const views: View[] = ['table', 'heatmap'];
-    if (isImageShaped(d) || (d.sample && d.sample.shape.length >= 2)) views.push('image');
-    for (const v of views) {
-      const b = el('button', 'jp-mod-styled djl-view-' + v, v) as HTMLButtonElement;
-      if (v === this.view) b.classList.add('djl-active');
+    const modes: Mode[] = ['table', 'heatmap'];
+    if (isImageShaped(d) || (d.sample && d.sample.shape.length >= 2)) modes.push('image');
+    for (const m of modes) {
+      const b = el('button', 'jp-mod-styled djl-view-' + m, m) as HTMLButtonElement;
+      if (m === this.mode) b.classList.add('djl-active');
       b.onclick = () => {
-        this.view = v;
+        this.mode = m;
         this.userChose = true;
         this.render();
       };
       tools.appendChild(b);
     }
-    const axes = leadingAxes(d);
-    if (axes.length > 0) {
-      const picker = el('span', 'djl-AxisPicker', 'slice [');
-      axes.forEach((a, i) => {
-        const s = document.createElement('select');
-        s.className = 'djl-Axis';
-        s.title = `index along axis ${a.axis}`;
-        for (let k = 0; k < Math.min(a.size, 1000); k++) {
-          const o = document.createElement('option');
-          o.value = String(k);
-          o.textContent = String(k);
-          s.appendChild(o);
-        }
-        s.value = String(this.picked[i]);
-        s.onchange = () => {
-          this.picked[i] = Number(s.value);
-          this.render();
-        };
-        picker.appendChild(s);
-        picker.appendChild(document.createTextNode(', '));
-      });
-      picker.appendChild(document.createTextNode(': , : ]'));
-      tools.appendChild(picker);
-    }
+    if (hasPicker(d)) tools.appendChild(this.picker(d));
     this.node.appendChild(tools);
 
     const body = el('div', 'djl-TensorBody');
@@ -95,15 +124,56 @@ export class TensorViewer extends Widget implements IRenderMime.IRenderer {
       body.appendChild(el('div', 'djl-Empty', d.shape.includes(0) ? 'empty array' : 'no sample'));
       return;
     }
-    if (!sliceAvailable(d, this.picked)) {
-      body.appendChild(
-        el('div', 'djl-Empty', `The kernel sent the slice [${axes.map(a => a.sampled).join(', ')}, :, :]. Display x.${sliceExpression(this.picked)} to see this one.`)
-      );
-      return;
+    const shown = this.shown ?? { view: this.view, sample: d.sample };
+    const sd = withSample(d, shown.sample);
+    const same = viewKey(shown.view) === viewKey(this.view);
+    body.dataset.slice = viewKey(shown.view);
+    if (hasPicker(d)) body.appendChild(el('div', 'djl-SliceLabel', `slice ${sliceText(shown.view)}`));
+    if (!same) {
+      const msg = this.gone
+        ? `${this.gone}. Still showing ${sliceText(shown.view)}; display x.${sliceExpression(this.view)} for ${sliceText(this.view)}.`
+        : this.note
+          ? `${this.note}. Still showing ${sliceText(shown.view)}.`
+          : `loading ${sliceText(this.view)}…`;
+      body.appendChild(el('div', this.gone ? 'djl-Note djl-Gone' : 'djl-Note djl-Pending', msg));
     }
-    if (this.view === 'image') body.appendChild(this.image(d));
-    else body.appendChild(this.table(d, this.view === 'heatmap'));
-    if (d.sample.truncated) body.appendChild(el('div', 'djl-Note', `showing the leading ${d.sample.shape.join('×')} of ${d.numel ?? '?'} elements`));
+    if (this.mode === 'image') body.appendChild(this.image(sd, shown.sample === d.sample));
+    else body.appendChild(this.table(sd, this.mode === 'heatmap'));
+    if (shown.sample.truncated) body.appendChild(el('div', 'djl-Note', `showing ${shown.sample.shape.join('×')} of ${d.numel ?? '?'} elements`));
+  }
+
+  /** "slice [i0 ▾, :, :]  rows axis ▾  cols axis ▾": an index for each fixed axis, and which axes are rows/cols. */
+  private picker(d: TensorDoc): HTMLElement {
+    const v = this.view;
+    const picker = el('span', 'djl-AxisPicker', 'slice [');
+    d.shape.forEach((size, axis) => {
+      if (axis > 0) picker.appendChild(document.createTextNode(', '));
+      if (axis === v.rowsAxis || axis === v.colsAxis) {
+        picker.appendChild(el('span', axis === v.rowsAxis ? 'djl-AxisRows' : 'djl-AxisCols', ':'));
+        return;
+      }
+      const s = document.createElement('select');
+      s.className = 'djl-Axis';
+      s.dataset.axis = String(axis);
+      s.title = `index along axis ${axis}`;
+      for (let k = 0; k < Math.min(size, 1000); k++) s.appendChild(option(String(k), String(k)));
+      s.value = String(v.index[axis] ?? 0);
+      s.onchange = () => this.pick(withIndex(d, this.view, axis, Number(s.value)));
+      picker.appendChild(s);
+    });
+    picker.appendChild(document.createTextNode(']'));
+    for (const role of ['rows', 'cols'] as const) {
+      picker.appendChild(document.createTextNode(role === 'rows' ? '  rows ' : ' cols '));
+      const s = document.createElement('select');
+      s.className = role === 'rows' ? 'djl-RowsAxis' : 'djl-ColsAxis';
+      s.title = role === 'rows' ? 'the axis down the rows' : 'the axis across the columns';
+      d.shape.forEach((size, axis) => s.appendChild(option(String(axis), `axis ${axis} (${size})`)));
+      s.value = String(role === 'rows' ? v.rowsAxis : v.colsAxis);
+      s.onchange = () => this.pick(withAxis(this.view, role, Number(s.value)));
+      picker.appendChild(s);
+    }
+    if (fixedAxes(d, v).some(a => a.size > 1000)) picker.title = 'indices past 999 are not listed';
+    return picker;
   }
 
   private table(d: TensorDoc, heat: boolean): HTMLElement {
@@ -137,9 +207,10 @@ export class TensorViewer extends Widget implements IRenderMime.IRenderer {
     return wrap;
   }
 
-  private image(d: TensorDoc): HTMLElement {
+  /** @param own whether d's sample is the one the kernel sent with the bundle (whose PNG shows that slice) */
+  private image(d: TensorDoc, own: boolean): HTMLElement {
     const box = el('div', 'djl-ImageView');
-    if (this.png) {
+    if (this.png && own) {
       const img = document.createElement('img');
       img.src = `data:image/png;base64,${this.png}`;
       img.alt = 'tensor as image';
@@ -166,9 +237,23 @@ export class TensorViewer extends Widget implements IRenderMime.IRenderer {
 
   private doc: TensorDoc | null = null;
   private png: string | null = null;
-  private view: View = 'table';
+  private mode: Mode = 'table';
   private userChose = false;
-  private picked: number[] = [];
+  /** The slice picked, and the one on screen (they differ while an answer is on its way, or after an error). */
+  private view: SliceView = { index: [], rowsAxis: 0, colsAxis: 1 };
+  private shown: { view: SliceView; sample: Sample } | null = null;
+  private cache = new SliceCache();
+  /** Why the kernel can give no more slices of this array (restarted, closed, evicted); null while it can. */
+  private gone: string | null = null;
+  /** A passing error for the picked slice (a timeout), cleared by the next pick. */
+  private note: string | null = null;
+}
+
+function option(value: string, text: string): HTMLOptionElement {
+  const o = document.createElement('option');
+  o.value = value;
+  o.textContent = text;
+  return o;
 }
 
 function el(tag: string, cls: string, text?: string): HTMLElement {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curlFor, inferUrl, parseEndpoints, stopMessage } from '../src/model/endpoints';
+import { curlFor, inferUrl, parseEndpoints, parseEndpointsError, stopMessage } from '../src/model/endpoints';
 
 describe('endpoints', () => {
   const push = { endpoints: [{ name: 'resnet', url: 'http://127.0.0.1:8080', model: 'resnet18', requests: 12, p50_ms: 3.2, p99_ms: 9.9 }] };
@@ -22,5 +22,10 @@ describe('endpoints', () => {
   });
   it('asks the kernel to stop by name', () => {
     expect(stopMessage('resnet')).toEqual({ stop: 'resnet' });
+  });
+  it('reads the kernel\'s error answers apart from pushes', () => {
+    expect(parseEndpointsError({ error: "no endpoint named 'x'" })).toBe("no endpoint named 'x'");
+    expect(parseEndpointsError(push)).toBeNull();
+    expect(parseEndpoints({ error: 'x' })).toBeNull();
   });
 });

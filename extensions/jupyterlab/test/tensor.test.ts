@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatCell, grayPixels, headerText, heatColor, leadingAxes, parseTensor, sampleRange, sampleRows,
-  sliceAvailable, sliceExpression, statsText, TensorDoc
+  defaultView, fixedAxes, formatCell, grayPixels, hasPicker, headerText, heatColor, parseSliceReply, parseTensor,
+  sampleRange, sampleRows, SliceCache, sliceExpression, sliceRequest, sliceText, statsText, TensorDoc, viewKey,
+  withAxis, withIndex, withSample
 } from '../src/model/tensor';
 
 // What NDArrayRenderer.json() writes for manager.arange(12f).reshape(3, 4).
@@ -35,13 +36,71 @@ describe('tensor document', () => {
     expect(sampleRows({ ...m34, shape: [], sample: { offset: [], shape: [], data: [7], truncated: false } })).toEqual([[7]]);
     expect(sampleRows({ ...m34, sample: undefined })).toEqual([]);
   });
-  it('offers an axis picker for N-D arrays and knows which slice was sent', () => {
-    const nd: TensorDoc = { ...m34, shape: [2, 5, 3, 4], sample: { ...m34.sample!, offset: [0, 0, 0, 0] } };
-    expect(leadingAxes(nd)).toEqual([{ axis: 0, size: 2, sampled: 0 }, { axis: 1, size: 5, sampled: 0 }]);
-    expect(leadingAxes(m34)).toEqual([]);
-    expect(sliceAvailable(nd, [0, 0])).toBe(true);
-    expect(sliceAvailable(nd, [1, 0])).toBe(false);
-    expect(sliceExpression([1, 3])).toBe('get(1, 3)');
+  it('offers an axis picker for N-D arrays, starting at the slice that was sent', () => {
+    const nd: TensorDoc = { ...m34, shape: [2, 5, 3, 4], id: 'abc', sample: { ...m34.sample!, offset: [0, 0, 0, 0] } };
+    const v = defaultView(nd);
+    expect(v).toEqual({ index: [0, 0, 0, 0], rowsAxis: 2, colsAxis: 3 });
+    expect(hasPicker(nd)).toBe(true);
+    expect(hasPicker(m34)).toBe(false);
+    expect(hasPicker({ ...nd, sample: undefined })).toBe(false);
+    expect(fixedAxes(nd, v)).toEqual([{ axis: 0, size: 2, index: 0 }, { axis: 1, size: 5, index: 0 }]);
+    // a sample that says which axes it spans (a djl.tensor answer) gives that view back
+    expect(defaultView({ ...nd, sample: { ...nd.sample!, offset: [1, 0, 0, 2], rows_axis: 3, cols_axis: 0 } }))
+      .toEqual({ index: [1, 0, 0, 2], rowsAxis: 3, colsAxis: 0 });
+  });
+  it('changes indices within the axis and swaps rows and columns', () => {
+    const nd: TensorDoc = { ...m34, shape: [2, 5, 3, 4], id: 'abc' };
+    const v = defaultView(nd);
+    expect(withIndex(nd, v, 1, 3).index).toEqual([0, 3, 0, 0]);
+    expect(withIndex(nd, v, 1, 99).index).toEqual([0, 4, 0, 0]);
+    expect(withIndex(nd, v, 0, -1).index).toEqual([0, 0, 0, 0]);
+    expect(v.index).toEqual([0, 0, 0, 0]); // views are values
+    // axis 1 becomes the rows axis: its picked index no longer applies, the old rows axis gets a fixed index
+    const r = withAxis(withIndex(nd, v, 1, 3), 'rows', 1);
+    expect(r).toEqual({ index: [0, 0, 0, 0], rowsAxis: 1, colsAxis: 3 });
+    expect(fixedAxes(nd, r).map(a => a.axis)).toEqual([0, 2]);
+    // picking the columns axis for the rows is a transpose
+    expect(withAxis(v, 'rows', 3)).toEqual({ index: [0, 0, 0, 0], rowsAxis: 3, colsAxis: 2 });
+    expect(withAxis(v, 'cols', 2)).toEqual({ index: [0, 0, 0, 0], rowsAxis: 3, colsAxis: 2 });
+  });
+  it('names the slice and builds the djl.tensor request', () => {
+    const nd: TensorDoc = { ...m34, shape: [2, 5, 3, 4], id: 'abc' };
+    const v = withIndex(nd, defaultView(nd), 0, 1);
+    expect(sliceText(v)).toBe('[1, 0, :, :]');
+    expect(sliceExpression(v)).toBe('get("1, 0, :, :")');
+    const t = withAxis(v, 'rows', 3);
+    expect(sliceText(t)).toBe('[1, 0, :, :].T');
+    expect(sliceExpression(t)).toBe('get("1, 0, :, :").transpose()');
+    expect(sliceText({ index: [1, 64, 0], rowsAxis: 1, colsAxis: 2 })).toBe('[1, 64:, :]');
+    expect(sliceRequest(nd, v)).toEqual({ id: 'abc', index: [1, 0, 0, 0], rows_axis: 2, cols_axis: 3 });
+    expect(sliceRequest({ ...nd, id: undefined }, v)).toBeNull();
+    expect(viewKey(v)).not.toBe(viewKey(t));
+  });
+  it('reads the kernel\'s answers: a slice, an error, an array the kernel no longer holds', () => {
+    const sample = { offset: [1, 0, 0], shape: [2, 3], data: [[12, 13, 14], [16, 17, 18]], truncated: true, rows_axis: 1, cols_axis: 2 };
+    expect(parseSliceReply({ id: 'abc', sample })).toEqual({ sample });
+    expect(parseSliceReply({ id: 'abc', error: 'no longer holds', gone: true })).toEqual({ error: 'no longer holds', gone: true });
+    expect(parseSliceReply({ error: 'index 9 is out of range' })).toEqual({ error: 'index 9 is out of range', gone: false });
+    // rows that do not match the shape are not shown as if they were the slice
+    expect('error' in parseSliceReply({ sample: { ...sample, data: [[1, 2, 3]] } })).toBe(true);
+    expect('error' in parseSliceReply({ sample: { ...sample, data: [[1, 2], [3, 4]] } })).toBe(true);
+    expect('error' in parseSliceReply(null)).toBe(true);
+    // the table and heatmap read the answer as they read the document's own sample
+    const d: TensorDoc = { ...m34, shape: [2, 3, 4] };
+    expect(sampleRows(withSample(d, sample))).toEqual([[12, 13, 14], [16, 17, 18]]);
+    expect(sampleRange(sampleRows(withSample(d, sample)))).toEqual([12, 18]);
+  });
+  it('keeps fetched slices, dropping the least recently used', () => {
+    const c = new SliceCache(2);
+    const s = (n: number) => ({ offset: [n, 0, 0], shape: [1, 1], data: [[n]], truncated: true });
+    const v = (n: number) => ({ index: [n, 0, 0], rowsAxis: 1, colsAxis: 2 });
+    c.put(v(0), s(0));
+    c.put(v(1), s(1));
+    expect(c.get(v(0))).toEqual(s(0)); // 0 is now the most recent
+    c.put(v(2), s(2));
+    expect(c.get(v(1))).toBeUndefined();
+    expect(c.get(v(0))).toEqual(s(0));
+    expect(c.size).toBe(2);
   });
   it('colours a heatmap over the finite range', () => {
     const rows = sampleRows(m34);

@@ -1,4 +1,4 @@
-/** The djl.endpoints comm's pushes: {"endpoints":[{name,url,model,requests,p50_ms,p99_ms}]}. */
+/** The djl.endpoints comm's pushes: {"endpoints":[{name,url,model,requests,p50_ms,p99_ms}]}, or {"error": "..."}. */
 
 export interface Endpoint {
   name: string;
@@ -25,6 +25,13 @@ export function parseEndpoints(data: unknown): Endpoint[] | null {
       p50_ms: num(e.p50_ms),
       p99_ms: num(e.p99_ms)
     }));
+}
+
+/** The kernel's answer to a message it could not act on (`{"error": "..."}`), else null. */
+export function parseEndpointsError(data: unknown): string | null {
+  if (!data || typeof data !== 'object') return null;
+  const e = (data as Record<string, unknown>).error;
+  return typeof e === 'string' ? e : null;
 }
 
 /** The inference URL: `url` if it already names `/infer`, else `{url}/v2/models/{model}/infer`. */

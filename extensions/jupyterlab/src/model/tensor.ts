@@ -4,6 +4,15 @@ export const NDARRAY_MIME = 'application/vnd.djl.ndarray+json';
 
 export type Cell = number | boolean | string | null;
 
+export interface Sample {
+  offset: number[];
+  shape: number[];
+  data: Cell[] | Cell[][];
+  truncated: boolean;
+  rows_axis?: number;
+  cols_axis?: number;
+}
+
 export interface TensorDoc {
   version?: number;
   shape: number[];
@@ -13,7 +22,9 @@ export interface TensorDoc {
   numel?: number;
   name?: string;
   image_layout?: 'HWC' | 'CHW' | 'HW';
-  sample?: { offset: number[]; shape: number[]; data: Cell[] | Cell[][]; truncated: boolean };
+  /** Present on N-D documents: what the djl.tensor comm knows the array by (while the kernel holds it). */
+  id?: string;
+  sample?: Sample;
   stats?: {
     count?: number;
     nan_count?: number;
@@ -82,21 +93,137 @@ export function sampleRows(d: TensorDoc): Cell[][] {
   return [s.data as Cell[]];
 }
 
-/** The leading axes an axis picker offers (all but the last two); each with its size and the sampled index. */
-export function leadingAxes(d: TensorDoc): { axis: number; size: number; sampled: number }[] {
+/**
+ * Which 2-D slice the viewer shows: the axis down the rows, the axis across the columns, and an index for every
+ * axis (for the rows and columns axes it is where the window of at most 64×64 starts).
+ */
+export interface SliceView {
+  index: number[];
+  rowsAxis: number;
+  colsAxis: number;
+}
+
+/** The slice the document's own sample shows. */
+export function defaultView(d: TensorDoc): SliceView {
+  const n = d.shape.length;
+  const offset = d.sample?.offset ?? [];
+  return {
+    index: d.shape.map((_, i) => offset[i] ?? 0),
+    rowsAxis: d.sample?.rows_axis ?? Math.max(0, n - 2),
+    colsAxis: d.sample?.cols_axis ?? Math.max(0, n - 1)
+  };
+}
+
+/** Whether the viewer offers the axis picker: N-D arrays (3 or more axes) with something to show. */
+export function hasPicker(d: TensorDoc): boolean {
+  return d.shape.length >= 3 && !!d.sample;
+}
+
+/** The axes held at one index (all but rows and columns), with their sizes and picked indices. */
+export function fixedAxes(d: TensorDoc, v: SliceView): { axis: number; size: number; index: number }[] {
   const out = [];
-  for (let i = 0; i < d.shape.length - 2; i++) out.push({ axis: i, size: d.shape[i], sampled: d.sample?.offset?.[i] ?? 0 });
+  for (let i = 0; i < d.shape.length; i++) {
+    if (i !== v.rowsAxis && i !== v.colsAxis) out.push({ axis: i, size: d.shape[i], index: v.index[i] ?? 0 });
+  }
   return out;
 }
 
-/** Whether the picked leading indices are the slice the kernel sent. */
-export function sliceAvailable(d: TensorDoc, picked: number[]): boolean {
-  return leadingAxes(d).every((a, i) => (picked[i] ?? a.sampled) === a.sampled);
+/** The view with another index on a fixed axis (clamped to the axis). */
+export function withIndex(d: TensorDoc, v: SliceView, axis: number, i: number): SliceView {
+  const index = v.index.slice();
+  index[axis] = Math.max(0, Math.min((d.shape[axis] ?? 1) - 1, Math.trunc(i)));
+  return { ...v, index };
 }
 
-/** The index expression for the picked slice, e.g. "x.get(1, 0)" for the user to display it. */
-export function sliceExpression(picked: number[]): string {
-  return `get(${picked.join(', ')})`;
+/**
+ * The view with another rows (or columns) axis. Picking the axis the other role has swaps the two (a transpose);
+ * a newly chosen rows/columns axis starts its window at 0.
+ */
+export function withAxis(v: SliceView, role: 'rows' | 'cols', axis: number): SliceView {
+  const index = v.index.slice();
+  let rowsAxis = v.rowsAxis;
+  let colsAxis = v.colsAxis;
+  if (role === 'rows') {
+    if (axis === colsAxis) colsAxis = rowsAxis;
+    rowsAxis = axis;
+  } else {
+    if (axis === rowsAxis) rowsAxis = colsAxis;
+    colsAxis = axis;
+  }
+  if (rowsAxis !== v.rowsAxis && rowsAxis !== v.colsAxis) index[rowsAxis] = 0;
+  if (colsAxis !== v.rowsAxis && colsAxis !== v.colsAxis) index[colsAxis] = 0;
+  return { index, rowsAxis, colsAxis };
+}
+
+export function viewKey(v: SliceView): string {
+  return `${v.index.join(',')}|${v.rowsAxis}|${v.colsAxis}`;
+}
+
+/** The slice in index notation, ':' for the rows and columns axes, e.g. "[1, :, :]" (".T" when transposed). */
+export function sliceText(v: SliceView): string {
+  const parts = v.index.map((i, k) => (k === v.rowsAxis || k === v.colsAxis ? (i ? `${i}:` : ':') : String(i)));
+  return `[${parts.join(', ')}]${v.rowsAxis > v.colsAxis ? '.T' : ''}`;
+}
+
+/** What to display in a cell to see this slice without the viewer, e.g. x.get("1, :, :"). */
+export function sliceExpression(v: SliceView): string {
+  const parts = v.index.map((i, k) => (k === v.rowsAxis || k === v.colsAxis ? (i ? `${i}:` : ':') : String(i)));
+  return `get("${parts.join(', ')}")${v.rowsAxis > v.colsAxis ? '.transpose()' : ''}`;
+}
+
+/** The djl.tensor request for a view, or null when the document has no id (an old kernel, a 2-D array). */
+export function sliceRequest(d: TensorDoc, v: SliceView): { id: string; index: number[]; rows_axis: number; cols_axis: number } | null {
+  if (!d.id) return null;
+  return { id: d.id, index: v.index.slice(), rows_axis: v.rowsAxis, cols_axis: v.colsAxis };
+}
+
+export type SliceReply = { sample: Sample } | { error: string; gone: boolean };
+
+/** A djl.tensor answer: a 2-D sample (checked to be rows × columns as its shape says), or an error. */
+export function parseSliceReply(data: unknown): SliceReply {
+  const r = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  if (typeof r.error === 'string') return { error: r.error, gone: r.gone === true };
+  const s = r.sample as Sample | undefined;
+  const ok =
+    !!s &&
+    Array.isArray(s.shape) &&
+    s.shape.length === 2 &&
+    Array.isArray(s.data) &&
+    s.data.length === s.shape[0] &&
+    (s.data as unknown[]).every(row => Array.isArray(row) && row.length === s.shape[1]);
+  return ok ? { sample: s as Sample } : { error: 'the kernel sent a slice the viewer cannot read', gone: false };
+}
+
+/** The document with another sample, so the table, heatmap and grey image show that slice. */
+export function withSample(d: TensorDoc, sample: Sample): TensorDoc {
+  return { ...d, sample };
+}
+
+/** Slices already fetched, by view (least recently used dropped past the limit). */
+export class SliceCache {
+  constructor(private limit = 32) {}
+  get(v: SliceView): Sample | undefined {
+    const k = viewKey(v);
+    const s = this.map.get(k);
+    if (s) {
+      this.map.delete(k);
+      this.map.set(k, s);
+    }
+    return s;
+  }
+  put(v: SliceView, s: Sample): void {
+    const k = viewKey(v);
+    this.map.delete(k);
+    this.map.set(k, s);
+    while (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as string);
+  }
+  clear(): void {
+    this.map.clear();
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  private map = new Map<string, Sample>();
 }
 
 /** Min and max over the finite numbers of the sample (the heatmap's scale). */

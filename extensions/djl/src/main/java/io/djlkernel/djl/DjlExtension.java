@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 
 /**
  * DJL in the notebook: common imports and {@code manager}/{@code cpu()}/{@code gpu()}/{@code devices()} in every
- * cell, renderers for tensors and DJL types, {@code %gpu} and {@code %memory}, the {@value DevicesComm#TARGET}
- * comm, usage_reply's "gpus". Registration never loads the engine: the first cell that uses {@code manager}
+ * cell, renderers for tensors and DJL types, {@code %gpu} and {@code %memory}, the {@value DevicesComm#TARGET},
+ * {@code djl.endpoints} and {@value TensorComm#TARGET} comms, usage_reply's "gpus". Registration never loads
+ * the engine: the first cell that uses {@code manager}
  * (or any tensor) pays for it once.
  */
 public final class DjlExtension implements Extension {
@@ -62,6 +63,7 @@ public final class DjlExtension implements Extension {
     private static final Logger LOG = Logger.getLogger(DjlExtension.class.getName());
 
     private volatile DevicesComm devicesComm;
+    private volatile io.djlkernel.djl.serving.EndpointsComm endpointsComm;
 
     @Override
     public String name() {
@@ -94,6 +96,9 @@ public final class DjlExtension implements Extension {
         if (kernel.comms() != null) {
             devicesComm = new DevicesComm();
             kernel.comms().registerTarget(DevicesComm.TARGET, devicesComm);
+            endpointsComm = new io.djlkernel.djl.serving.EndpointsComm();
+            kernel.comms().registerTarget(io.djlkernel.djl.serving.EndpointsComm.TARGET, endpointsComm);
+            kernel.comms().registerTarget(TensorComm.TARGET, new TensorComm());
         }
         kernel.addUsageField("gpus", GpuStatus::readingMaps);
         kernel.addListener(new Listener(kernel));
@@ -128,6 +133,9 @@ public final class DjlExtension implements Extension {
         public void shuttingDown(boolean restarting) {
             DevicesComm comm = devicesComm;
             if (comm != null) comm.shutdown();
+            var endpoints = endpointsComm;
+            if (endpoints != null) endpoints.shutdown();
+            TensorRefs.clear();
             try {
                 int n = io.djlkernel.djl.serving.Endpoints.stopAll(10_000);
                 if (n > 0) LOG.info("stopped " + n + " serving endpoint(s) at shutdown (in-flight requests drained)");

@@ -54,7 +54,10 @@ public final class NDArrayRenderer implements Renderer<NDArray> {
             LOG.log(Level.FINE, "png rendering failed", e);
         }
         try {
-            out.put(MIME_JSON, json(array));
+            Map<String, Object> doc = json(array);
+            // the viewer's axis picker asks for other slices by this id (djl.tensor comm)
+            if (array.getShape().dimension() >= 3 && doc.containsKey("sample")) doc.put("id", TensorRefs.register(array));
+            out.put(MIME_JSON, doc);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "json rendering failed", e);
         }
@@ -127,46 +130,87 @@ public final class NDArrayRenderer implements Renderer<NDArray> {
 
     /** The leading 2-D slice ({@code [0, ..., 0, :64, :64]}) as nested lists; 1-D and 0-D arrays as flat lists. */
     static Map<String, Object> sample(NDArray array) {
-        Shape shape = array.getShape();
-        int ndim = shape.dimension();
-        long[] d = shape.getShape();
-        NDIndex index = new NDIndex();
-        List<Long> offset = new ArrayList<>();
-        for (int i = 0; i < ndim - 2; i++) {
-            index.addIndices(0);
-            offset.add(0L);
-        }
-        long rows = ndim >= 2 ? Math.min(SAMPLE, d[ndim - 2]) : 1;
-        long cols = ndim >= 1 ? Math.min(SAMPLE, d[ndim - 1]) : 1;
-        if (ndim >= 2) index.addSliceDim(0, rows);
-        if (ndim >= 1) index.addSliceDim(0, cols);
-        offset.add(0L);
-        if (ndim >= 2) offset.add(0L);
+        int ndim = array.getShape().dimension();
+        if (ndim >= 2) return slice(array, new long[ndim], ndim - 2, ndim - 1);
+        long cols = ndim == 1 ? Math.min(SAMPLE, array.getShape().get(0)) : 1;
         NDList temps = new NDList();
         try {
-            NDArray slice = ndim == 0 ? array : track(temps, array.get(index));
-            Corners c = Corners.of(slice, SAMPLE, false);
+            NDArray part = ndim == 0 ? array : track(temps, array.get(new NDIndex().addSliceDim(0, cols)));
+            Corners c = Corners.of(part, SAMPLE, false);
             List<Object> data = new ArrayList<>();
-            if (ndim >= 2) {
-                for (int r = 0; r < rows; r++) {
-                    List<Object> row = new ArrayList<>((int) cols);
-                    for (int k = 0; k < cols; k++) row.add(value(c, (int) (r * cols + k)));
-                    data.add(row);
-                }
-            } else {
-                for (int k = 0; k < c.size(); k++) data.add(value(c, k));
-            }
+            for (int k = 0; k < c.size(); k++) data.add(value(c, k));
             Map<String, Object> sample = new LinkedHashMap<>();
-            sample.put("offset", ndim == 0 ? List.of() : offset.subList(0, Math.min(offset.size(), ndim)));
-            sample.put("shape", ndim >= 2 ? List.of(rows, cols) : ndim == 1 ? List.of(cols) : List.of());
+            sample.put("offset", ndim == 0 ? List.of() : List.of(0L));
+            sample.put("shape", ndim == 1 ? List.of(cols) : List.of());
             sample.put("data", data);
-            sample.put("truncated", shape.size() > rows * cols);
+            sample.put("truncated", array.getShape().size() > cols);
             return sample;
         } finally {
             for (NDArray t : temps) {
                 if (t != array) t.close();
             }
         }
+    }
+
+    /**
+     * A window of at most 64×64 of the 2-D plane with {@code rowsAxis} down and {@code colsAxis} across, every
+     * other axis fixed at its {@code index}; {@code index[rowsAxis]} and {@code index[colsAxis]} are where the
+     * window starts. Rows are nested lists; {@code offset} is the full index of the window's first element.
+     *
+     * @throws IllegalArgumentException for axes or indices outside the array
+     */
+    static Map<String, Object> slice(NDArray array, long[] index, int rowsAxis, int colsAxis) {
+        long[] d = array.getShape().getShape();
+        int ndim = d.length;
+        if (ndim < 2) throw new IllegalArgumentException("a " + ndim + "-D array has no 2-D slices");
+        if (index.length != ndim) throw new IllegalArgumentException("index must have " + ndim + " entries, got " + index.length);
+        checkAxis(rowsAxis, ndim, "rows_axis");
+        checkAxis(colsAxis, ndim, "cols_axis");
+        if (rowsAxis == colsAxis) throw new IllegalArgumentException("rows_axis and cols_axis must differ (both " + rowsAxis + ")");
+        for (int k = 0; k < ndim; k++) {
+            if (index[k] < 0 || index[k] >= d[k]) {
+                throw new IllegalArgumentException("index " + index[k] + " is out of range for axis " + k + " of size " + d[k]);
+            }
+        }
+        long rows = Math.min(SAMPLE, d[rowsAxis] - index[rowsAxis]);
+        long cols = Math.min(SAMPLE, d[colsAxis] - index[colsAxis]);
+        NDIndex at = new NDIndex();
+        for (int k = 0; k < ndim; k++) {
+            if (k == rowsAxis) at.addSliceDim(index[k], index[k] + rows);
+            else if (k == colsAxis) at.addSliceDim(index[k], index[k] + cols);
+            else at.addIndices(index[k]);
+        }
+        NDList temps = new NDList();
+        try {
+            NDArray plane = track(temps, array.get(at));
+            // the kept axes come out in axis order: rows after columns means the plane is the transpose
+            if (rowsAxis > colsAxis) plane = track(temps, plane.transpose());
+            Corners c = Corners.of(plane, SAMPLE, false);
+            List<Object> data = new ArrayList<>((int) rows);
+            for (int r = 0; r < rows; r++) {
+                List<Object> row = new ArrayList<>((int) cols);
+                for (int k = 0; k < cols; k++) row.add(value(c, (int) (r * cols + k)));
+                data.add(row);
+            }
+            List<Long> offset = new ArrayList<>(ndim);
+            for (long i : index) offset.add(i);
+            Map<String, Object> sample = new LinkedHashMap<>();
+            sample.put("offset", offset);
+            sample.put("shape", List.of(rows, cols));
+            sample.put("rows_axis", rowsAxis);
+            sample.put("cols_axis", colsAxis);
+            sample.put("data", data);
+            sample.put("truncated", array.getShape().size() > rows * cols);
+            return sample;
+        } finally {
+            for (NDArray t : temps) {
+                if (t != array) t.close();
+            }
+        }
+    }
+
+    private static void checkAxis(int axis, int ndim, String name) {
+        if (axis < 0 || axis >= ndim) throw new IllegalArgumentException(name + " " + axis + " is not an axis of a " + ndim + "-D array");
     }
 
     private static Object value(Corners c, int i) {

@@ -29,6 +29,8 @@ class ExtensionTest {
         assertTrue(kernel.lineMagics.containsKey("gpu") && kernel.lineMagics.containsKey("memory"));
         assertTrue(kernel.renderers.containsKey(NDArray.class));
         assertTrue(kernel.targets.containsKey("djl.devices"));
+        assertTrue(kernel.targets.get("djl.endpoints") instanceof io.djlkernel.djl.serving.EndpointsComm);
+        assertTrue(kernel.targets.get("djl.tensor") instanceof TensorComm);
         assertTrue(kernel.usage.containsKey("gpus"));
         assertEquals(1, kernel.listeners.size());
         assertTrue(kernel.evals.containsAll(DjlExtension.IMPORTS));

@@ -85,6 +85,7 @@ public final class InferenceServer implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final long[] recent = new long[2048];
     private int recentAt;
+    private long recorded;
     private final byte[] tokenBytes;
     private volatile boolean stopped;
 
@@ -158,7 +159,8 @@ public final class InferenceServer implements AutoCloseable {
 
     /** Latency percentile (0..100) over the last 2048 requests, in milliseconds; NaN before the first. */
     public synchronized double percentileMillis(double p) {
-        int n = (int) Math.min(requests.get(), recent.length);
+        // recorded, not requests: a request counts on arrival but has no latency until it is answered
+        int n = (int) Math.min(recorded, recent.length);
         if (n == 0) return Double.NaN;
         long[] s = Arrays.copyOf(recent, n);
         Arrays.sort(s);
@@ -169,6 +171,7 @@ public final class InferenceServer implements AutoCloseable {
     private synchronized void record(long nanos) {
         recent[recentAt] = nanos;
         recentAt = (recentAt + 1) % recent.length;
+        recorded++;
     }
 
     /** Stops accepting connections, waits up to {@code drainMillis} for in-flight requests, then closes. */
