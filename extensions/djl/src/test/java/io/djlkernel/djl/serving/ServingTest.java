@@ -391,13 +391,36 @@ class ServingTest {
 
     @Test
     void queueFullIs503AndStoppingDrainsInFlight() throws Exception {
-        InferenceServer s = InferenceServer.start(mlp, opts("--port", "0", "--queue-size", "1", "--workers", "1"));
-        String big = mlpRequest(null, zeros(4 * 20000), "[20000,4]");
+        // a model that takes 150 ms a batch: one worker and a queue of one are then surely overrun by 24 clients
+        ai.djl.Model slow = ai.djl.Model.newInstance("slow", ai.djl.Device.cpu());
+        slow.setBlock(new ai.djl.nn.LambdaBlock(in -> {
+            try {
+                Thread.sleep(150);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return new ai.djl.ndarray.NDList(in.head().mul(2));
+        }));
+        ServableModel slowModel = new ServableModel() {
+            public String name() { return "slow"; }
+            public ai.djl.Device device() { return ai.djl.Device.cpu(); }
+            public List<IoSpec> inputs() { return List.of(); }
+            public List<IoSpec> outputs() { return List.of(); }
+            public List<String> synset() { return List.of(); }
+            public int imageSize() { return -1; }
+            public Path source() { return null; }
+            public ai.djl.inference.Predictor<ai.djl.ndarray.NDList, ai.djl.ndarray.NDList> newTensorPredictor() {
+                return slow.newPredictor(new ai.djl.translate.NoopTranslator());
+            }
+        };
+        InferenceServer s = InferenceServer.start(slowModel,
+                opts("--port", "0", "--queue-size", "1", "--workers", "1", "--batch-size", "1"));
+        String request = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}";
         ExecutorService pool = Executors.newFixedThreadPool(24);
         try {
             List<Future<Integer>> fs = new ArrayList<>();
-            for (int i = 0; i < 48; i++) {
-                fs.add(pool.submit(() -> Http.postJson(s.url() + "/v2/models/mlp/infer", big).status()));
+            for (int i = 0; i < 24; i++) {
+                fs.add(pool.submit(() -> Http.postJson(s.url() + "/v2/models/slow/infer", request).status()));
             }
             int ok = 0;
             int busy = 0;
@@ -410,14 +433,17 @@ class ServingTest {
             assertTrue(ok > 0, "some served");
             assertTrue(busy > 0, "some refused with 503 (ok=" + ok + ")");
             // drain: a request in flight when stop() starts still gets its answer
-            Future<Integer> late = pool.submit(() -> Http.postJson(s.url() + "/v2/models/mlp/infer", big).status());
-            Thread.sleep(30);
+            Future<Http.Reply> late = pool.submit(() -> Http.postJson(s.url() + "/v2/models/slow/infer", request));
+            Thread.sleep(60);
             s.stop(10_000);
-            int code = late.get();
-            assertTrue(code == 200 || code == 503, "late " + code);
+            Http.Reply reply = late.get();
+            assertEquals(200, reply.status(), reply.body());
+            assertEquals("[2.0,4.0,6.0]", reply.json().getAsJsonObject().getAsJsonArray("outputs").get(0)
+                    .getAsJsonObject().get("data").toString());
         } finally {
             pool.shutdownNow();
             s.stop(0);
+            slow.close();
         }
     }
 
