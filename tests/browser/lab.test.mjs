@@ -118,7 +118,9 @@ before(async () => {
       '--disable-background-networking', '--disable-component-update', '--disable-sync']
     // playwright gives every launch a fresh temporary user-data-dir
   });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // clipboard permissions: the endpoints test reads back what "copy curl" put there
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  page = await context.newPage();
   page.on('console', m => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', e => consoleErrors.push(String(e)));
 });
@@ -248,6 +250,9 @@ test('a %serve endpoint shows in the panel, counts a request and stops from ther
   assert.match(await row.textContent(), /p50 \/ p99\s*[\d.]+ m?s \/ [\d.]+ m?s/);
   await row.locator('.djl-copy').click();
   assert.equal(await row.locator('.djl-copy').textContent(), 'copied');
+  // the kernel's own command for this model: an image upload to the seed's /predict route, runnable as copied
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.ok(copied.includes(`-F file=@image.png ${url}/predict`), copied);
   await shot('endpoints-live.png', panel, 170);
 
   await row.locator('.djl-stop').click();

@@ -20,6 +20,13 @@ describe('endpoints', () => {
     );
     expect(curlFor({ ...e, url: "http://h/it's" })).toContain(`'http://h/it'\\''s/v2/models/resnet18/infer'`);
   });
+  it("copies the kernel's own curl command when it sends one", () => {
+    const kernelCurl = "curl -H 'Authorization: Bearer t' -F file=@image.png http://127.0.0.1:8080/predict";
+    const [e] = parseEndpoints({ endpoints: [{ ...push.endpoints[0], curl: kernelCurl }] })!;
+    expect(e.curl).toBe(kernelCurl);
+    expect(curlFor(e)).toBe(kernelCurl);
+    expect(parseEndpoints({ endpoints: [{ ...push.endpoints[0], curl: 42 }] })![0].curl).toBeUndefined();
+  });
   it('asks the kernel to stop by name', () => {
     expect(stopMessage('resnet')).toEqual({ stop: 'resnet' });
   });

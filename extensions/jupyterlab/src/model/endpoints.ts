@@ -7,6 +7,8 @@ export interface Endpoint {
   requests: number;
   p50_ms: number | null;
   p99_ms: number | null;
+  /** The kernel's own curl command for this endpoint (token, input names and shapes filled in), when it sends one. */
+  curl?: string;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && isFinite(v) ? v : null);
@@ -23,7 +25,8 @@ export function parseEndpoints(data: unknown): Endpoint[] | null {
       model: typeof e.model === 'string' ? e.model : e.name,
       requests: num(e.requests) ?? 0,
       p50_ms: num(e.p50_ms),
-      p99_ms: num(e.p99_ms)
+      p99_ms: num(e.p99_ms),
+      ...(typeof e.curl === 'string' && e.curl ? { curl: e.curl } : {})
     }));
 }
 
@@ -43,8 +46,12 @@ export function inferUrl(e: Endpoint): string {
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** A curl command for an Open Inference Protocol v2 request (inputs left for the user to fill). */
+/**
+ * The kernel's curl command when it sent one (it knows the model's inputs and the token), else an Open Inference
+ * Protocol v2 request with one input for the user to fill.
+ */
 export function curlFor(e: Endpoint): string {
+  if (e.curl) return e.curl;
   const body = '{"inputs":[{"name":"input0","shape":[1],"datatype":"FP32","data":[0.0]}]}';
   return `curl -s -X POST ${shellQuote(inferUrl(e))} -H 'Content-Type: application/json' -d ${shellQuote(body)}`;
 }

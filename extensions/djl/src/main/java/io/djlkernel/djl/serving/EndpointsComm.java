@@ -93,6 +93,7 @@ public final class EndpointsComm implements CommTarget {
             e.put("requests", s.requestCount());
             e.put("p50_ms", millis(s.percentileMillis(50)));
             e.put("p99_ms", millis(s.percentileMillis(99)));
+            e.put("curl", ServeMagic.curl(s, s.model()));
             list.add(e);
         });
         return list;

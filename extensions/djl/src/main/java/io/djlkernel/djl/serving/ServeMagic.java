@@ -7,6 +7,7 @@ import io.djlkernel.api.magic.MagicContext;
 import io.djlkernel.api.magic.MagicException;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -59,11 +60,45 @@ public final class ServeMagic {
         return ctx.isExpression() ? s.url() : null;
     }
 
+    /** Largest input written out inline in the example request; bigger ones read the body from a file. */
+    static final int INLINE_ELEMENTS = 64;
+
+    /**
+     * A curl command that works as printed against this endpoint: an image upload for an image classifier, else a
+     * V2 request shaped like the model's declared inputs (zeros; variable dimensions as 1). Models that declare no
+     * inputs get a one-input example to edit.
+     */
     static String curl(InferenceServer s, ServableModel model) {
         String auth = s.options().token() == null ? "" : " -H 'Authorization: Bearer " + s.options().token() + "'";
         if (model.isImageClassifier()) return "curl" + auth + " -F file=@image.png " + s.url() + "/predict";
-        return "curl" + auth + " -H 'Content-Type: application/json' " + s.url() + "/v2/models/" + model.name()
-                + "/infer -d '{\"inputs\":[{\"name\":\"input0\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[[0.1,0.2,0.3,0.4]]}]}'";
+        String url = s.url() + "/v2/models/" + model.name() + "/infer";
+        List<IoSpec> inputs = model.inputs();
+        StringBuilder body = new StringBuilder("{\"inputs\":[");
+        long largest = 0;
+        if (inputs.isEmpty()) {
+            body.append("{\"name\":\"input0\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[0,0,0,0]}");
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            IoSpec in = inputs.get(i);
+            long[] shape = in.shape().clone();
+            for (int d = 0; d < shape.length; d++) if (shape[d] < 0) shape[d] = 1;
+            long n = HostTensor.elementCount(shape);
+            largest = Math.max(largest, n);
+            if (i > 0) body.append(',');
+            body.append("{\"name\":\"").append(in.name()).append("\",\"shape\":").append(Arrays.toString(shape).replace(" ", ""))
+                    .append(",\"datatype\":\"").append(in.datatype().name()).append("\",\"data\":[");
+            String zero = in.datatype() == V2Type.BOOL ? "false" : in.datatype() == V2Type.BYTES ? "\"\"" : "0";
+            if (n > INLINE_ELEMENTS) {
+                body.append("...").append(n).append(" values...");
+            } else {
+                for (long k = 0; k < n; k++) body.append(k > 0 ? "," : "").append(zero);
+            }
+            body.append("]}");
+        }
+        body.append("]}");
+        String head = "curl" + auth + " -H 'Content-Type: application/json' " + url;
+        if (largest > INLINE_ELEMENTS) return head + " -d @request.json   # request.json holds " + body;
+        return head + " -d '" + body + "'";
     }
 
     private static ServableModel resolve(String name, ServeOptions o, MagicContext ctx) throws Exception {

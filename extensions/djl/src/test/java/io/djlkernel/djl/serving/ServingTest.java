@@ -447,6 +447,48 @@ class ServingTest {
         }
     }
 
+    /** The body of a printed {@code curl ... -d '{...}'} command. */
+    static String curlBody(String curl) {
+        int at = curl.indexOf("-d '");
+        assertTrue(at > 0, curl);
+        return curl.substring(at + 4, curl.lastIndexOf('\''));
+    }
+
+    @Test
+    void printedCurlCommandsWorkAsPrinted() throws Exception {
+        // a bare TorchScript file declares no inputs: the example request still runs on the 4-feature MLP
+        String bare = ServeMagic.curl(mlpServer, mlp);
+        assertTrue(bare.startsWith("curl -H 'Content-Type: application/json' " + mlpUrl + "/v2/models/mlp/infer"), bare);
+        assertEquals(200, Http.postJson(mlpUrl + "/v2/models/mlp/infer", curlBody(bare)).status());
+
+        // declared inputs: their names, datatypes and shapes (variable dimensions as 1)
+        ServableModel declared = new ServableModel() {
+            public String name() { return "mlp"; }
+            public ai.djl.Device device() { return mlp.device(); }
+            public List<IoSpec> inputs() { return List.of(new IoSpec("features", V2Type.FP32, new long[] {-1, 4})); }
+            public List<IoSpec> outputs() { return List.of(); }
+            public List<String> synset() { return List.of(); }
+            public int imageSize() { return -1; }
+            public Path source() { return null; }
+            public ai.djl.inference.Predictor<ai.djl.ndarray.NDList, ai.djl.ndarray.NDList> newTensorPredictor() {
+                return mlp.newTensorPredictor();
+            }
+        };
+        InferenceServer s = InferenceServer.start(declared, opts("--port", "0", "--token", "t0k"));
+        try {
+            String cmd = ServeMagic.curl(s, declared);
+            assertTrue(cmd.contains("-H 'Authorization: Bearer t0k'"), cmd);
+            assertTrue(curlBody(cmd).contains("\"name\":\"features\",\"shape\":[1,4],\"datatype\":\"FP32\""), cmd);
+            Http.Reply r = Http.postJson(s.url() + "/v2/models/mlp/infer", curlBody(cmd), "Authorization", "Bearer t0k");
+            assertEquals(200, r.status(), r.body());
+        } finally {
+            s.stop(1000);
+        }
+
+        // an image classifier: an upload to /predict
+        assertTrue(ServeMagic.curl(imageServer, classifier).contains("-F file=@image.png " + imgUrl + "/predict"));
+    }
+
     @Test
     void perRequestTimeoutIs504() throws Exception {
         InferenceServer s = InferenceServer.start(mlp, opts("--port", "0", "--timeout", "1ms"));
