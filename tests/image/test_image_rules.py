@@ -187,7 +187,7 @@ def test_jupyter_settings_keep_the_token_and_stay_offline():
     assert "refusing to start JupyterLab without a token" in (IMAGE / "entrypoint.sh").read_text()
 
 
-@pytest.mark.parametrize("name", ["00-verify-gpu.ipynb", "01-tensors-on-the-gpu.ipynb"])
+@pytest.mark.parametrize("name", ["00-verify-gpu.ipynb", "01-tensors-on-the-gpu.ipynb", "04-train-on-all-gpus.ipynb"])
 def test_image_notebooks_stored_clean(name):
     nb = json.loads((ROOT / "notebooks" / name).read_text())
     assert nb["metadata"]["kernelspec"]["name"] == "java"
@@ -196,6 +196,9 @@ def test_image_notebooks_stored_clean(name):
     source = "\n".join("".join(c["source"]) for c in code)
     if name.startswith("00"):
         assert "%gpu" in source and "%gpu --check" in source and "devices()" in source
+    elif name.startswith("04"):
+        # self-contained: trains on every device, with nothing from the repository or the network
+        assert "training(" in source and "devices()" in source and "../" not in source and "%maven" not in source
     else:
         assert "%memory" in source and "matMul" in source and "NDArrays.stack" in source
     assert name in DOCKERFILE.read_text(), "the image ships the tutorial"

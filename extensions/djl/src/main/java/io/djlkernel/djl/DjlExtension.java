@@ -88,8 +88,9 @@ public final class DjlExtension implements Extension {
                             m.localPath(), m.synset(), m.imageSize(), m::isClosed)));
             // an endpoint stops (draining its requests) before %model unload closes its model
             io.djlkernel.djl.models.ModelStore.onUnload(m -> io.djlkernel.djl.serving.Endpoints.stop(m.name(), 10_000));
+            // typed so that `String url = %serve m --port 0;` compiles: used as a value, %serve gives the URL
             kernel.magics().registerLine("serve", io.djlkernel.djl.serving.ServeMagic.SUMMARY,
-                    io.djlkernel.djl.serving.ServeMagic.USAGE, io.djlkernel.djl.serving.ServeMagic::run);
+                    io.djlkernel.djl.serving.ServeMagic.USAGE, "java.lang.String", io.djlkernel.djl.serving.ServeMagic::run);
             kernel.magics().registerLine("export", io.djlkernel.djl.serving.ServeMagic.EXPORT_SUMMARY,
                     io.djlkernel.djl.serving.ServeMagic.EXPORT_USAGE, io.djlkernel.djl.serving.ServeMagic::export);
         }

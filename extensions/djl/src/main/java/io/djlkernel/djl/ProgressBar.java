@@ -69,6 +69,16 @@ public final class ProgressBar implements Progress {
         return progress;
     }
 
+    /**
+     * Changes the total without starting over (unlike {@link #reset}): the rate and ETA keep their start time.
+     * Always redrawn, so a total learnt late shows at once.
+     */
+    public synchronized ProgressBar total(long max) {
+        this.total = max;
+        show(true);
+        return this;
+    }
+
     /** The units shown after the counts, e.g. "batches". */
     public synchronized ProgressBar unit(String u) {
         this.unit = u == null ? "" : " " + u;

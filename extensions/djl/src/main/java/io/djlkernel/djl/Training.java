@@ -149,12 +149,17 @@ public final class Training {
         }
     }
 
-    /** A progress bar over all batches of all epochs. */
+    /**
+     * A progress bar over all batches of all epochs. The number of batches per epoch is estimated from the first
+     * batch (DJL's datasets say how many records an epoch has), so the bar shows a percentage and an ETA from the
+     * start, not only after the first epoch; the count the first epoch really had replaces the estimate.
+     */
     static final class EpochProgress implements TrainingListener {
         private final int epochs;
         private ProgressBar bar;
         private long batches;
         private long perEpoch = -1;
+        private boolean counted;
         private int epoch;
 
         EpochProgress(int epochs) {
@@ -171,6 +176,14 @@ public final class Training {
         public void onTrainingBatch(Trainer trainer, BatchData batchData) {
             batches++;
             bar.update(batches, null);
+            if (perEpoch < 0) {
+                Batch first = batchData.getBatch();
+                long records = first.getProgressTotal();
+                if (records > 0 && first.getSize() > 0) {
+                    perEpoch = (records + first.getSize() - 1) / first.getSize();
+                    bar.total(perEpoch * epochs);
+                }
+            }
         }
 
         @Override
@@ -180,13 +193,12 @@ public final class Training {
         @Override
         public void onEpoch(Trainer trainer) {
             epoch++;
-            if (perEpoch < 0) {
+            if (!counted) {
+                counted = true;
                 perEpoch = batches;
-                bar.reset("training", perEpoch * epochs, "epoch " + Math.min(epoch + 1, epochs) + "/" + epochs);
-                bar.update(batches, null);
-            } else {
-                bar.update(batches, "epoch " + Math.min(epoch + 1, epochs) + "/" + epochs);
+                bar.total(perEpoch * epochs);
             }
+            bar.update(batches, "epoch " + Math.min(epoch + 1, epochs) + "/" + epochs);
         }
 
         @Override

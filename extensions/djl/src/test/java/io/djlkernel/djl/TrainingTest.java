@@ -81,6 +81,10 @@ class TrainingTest {
             String lastBar = kernel.updates.stream().filter(b -> b.toString().startsWith("training"))
                     .reduce((a, b) -> b).orElseThrow().toString();
             assertTrue(lastBar.contains("64/64 batches") && lastBar.contains("done"), lastBar);
+            // already during the first epoch the bar knows the total (16 batches an epoch, 4 epochs)
+            String firstEpoch = kernel.updates.stream().map(MimeBundle::toString)
+                    .filter(t -> t.startsWith("training") && t.contains("epoch 1/4")).reduce((a, b) -> b).orElseThrow();
+            assertTrue(firstEpoch.matches("(?s).*\\d+% \\d+/64 batches.*"), firstEpoch);
             fit.model().close();
         }
     }

@@ -126,4 +126,19 @@ class DjlCellsTest {
         }
         assertEquals(Boolean.TRUE, value("m.sum().getFloat() > 0"), "the session still works after the interrupt");
     }
+
+    @Test
+    @Order(7)
+    void serveUsedAsAValueGivesItsUrlAsAString() throws Exception {
+        java.nio.file.Path model = java.nio.file.Path.of("../extensions/djl/src/test/resources/models/classifier/classifier.pt")
+                .toAbsolutePath().normalize();
+        notebook.eval("String url = %serve colours --model " + model + " --translator image-classification --size 32 --port 0;");
+        try {
+            assertTrue(value("url").toString().startsWith("http://127.0.0.1:"), value("url").toString());
+            assertEquals(200, value("((java.net.HttpURLConnection) java.net.URI.create(url + \"/v2/health/ready\").toURL()"
+                    + ".openConnection()).getResponseCode()"));
+        } finally {
+            notebook.eval("%serve stop colours");
+        }
+    }
 }
