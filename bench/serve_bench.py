@@ -88,7 +88,10 @@ def main():
     env = dict(os.environ, DJL_OFFLINE="true", OPT_OUT_TRACKING="true")
 
     p_ours = free_port()
-    ours = subprocess.Popen(["java", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
+    # the JVM options the image's `serve` entry uses on this machine (serial GC on 2 CPUs or fewer)
+    jvm_opts = subprocess.run(["bash", os.path.join(ROOT, "image/entrypoint.sh"), "serve-jvm-opts"], capture_output=True,
+                              text=True, check=True, env={k: v for k, v in os.environ.items() if k != "JAVA_OPTS"}).stdout.split()
+    ours = subprocess.Popen(["java", *jvm_opts, "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
                              "-jar", JAR, "serve", "--model", MODEL_DIR, "--name", "classifier",
                              "--translator", "image-classification", "--size", "32", "--port", str(p_ours),
                              "--workers", str(cores), "--batch-size", "16", "--max-batch-delay", "1",
@@ -132,7 +135,8 @@ def main():
 
     print(f"\nServing benchmark: TorchScript CNN (3x32x32 -> 3 classes), multipart PNG POST /predict, CPU, "
           f"{cores} cores, hey {args.seconds}s per run, median of {args.rounds} interleaved rounds, loopback")
-    print("ours: djl-kernel serve (Netty, dynamic batching 16/1 ms, workers=cores, 1 torch thread)")
+    print(f"ours: djl-kernel serve (Netty, dynamic batching 16/1 ms, workers=cores, 1 torch thread; JVM options of "
+          f"the image's serve entry: {' '.join(jvm_opts) or '(none)'})")
     print(f"base: Flask + torch {torch_version()} under gunicorn -w {cores} (1 torch thread per worker)\n")
     print(f"| conc | ours req/s | flask req/s | thr ratio | ours p50 ms | flask p50 ms | ours p99 ms | flask p99 ms | p99 ratio | non-200 |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")

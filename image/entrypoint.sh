@@ -5,6 +5,7 @@
 #   serve --model PATH [args...]     the model endpoint on 0.0.0.0:8080, no Jupyter
 #                                    (java -jar djl-kernel.jar serve; a relative PATH is under $MODEL_ROOT)
 #   smoke-test [args...]             the image's self-check (image/smoke-test.sh)
+#   serve-jvm-opts                   print the JVM options `serve` uses (JAVA_OPTS, else the defaults below)
 #   anything else                    run as given (e.g. bash)
 #
 # ENABLE_SSH=true starts a key-only sshd on port 2222 as this user beside any of the above
@@ -42,6 +43,19 @@ start_sshd() {
     log "sshd (key-only) listening on port ${SSH_PORT:-2222}"
 }
 
+# JVM options for the endpoint: the user's JAVA_OPTS (space-separated) win. Without them, on 2 CPUs or fewer,
+# the serial collector: G1's concurrent threads compete with the request threads there (measured with
+# bench/serve_bench.py on 2 cores: p99 at concurrency 16 5.1 ms against 6.5 ms with G1, throughput +17 %).
+serve_jvm_opts() {
+    if [ "${JAVA_OPTS+set}" = set ]; then
+        printf '%s\n' "$JAVA_OPTS"
+    elif [ "$(nproc)" -le 2 ]; then
+        printf '%s\n' "-XX:+UseSerialGC -Xmn256m"
+    else
+        printf '\n'
+    fi
+}
+
 cmd="${1:-lab}"
 [ $# -gt 0 ] && shift
 
@@ -66,8 +80,11 @@ case "$cmd" in
         case " $* " in *" --port "*|*" --port="*) ;; *) args+=(--port 8080) ;; esac
         port="$(printf '%s\n' "${args[@]}" | sed -n -e '/^--port$/{n;p;q;}' -e 's/^--port=//p')"
         echo "serve ${port:-8080}" > /tmp/djl-kernel-mode   # read by the HEALTHCHECK
-        read -r -a java_opts <<< "${JAVA_OPTS:-}"   # JAVA_OPTS: space-separated JVM options
+        read -r -a java_opts <<< "$(serve_jvm_opts)"
         exec java -Djava.awt.headless=true -Dfile.encoding=UTF-8 "${java_opts[@]}" -jar "$KERNEL_JAR" serve "${args[@]}"
+        ;;
+    serve-jvm-opts)
+        serve_jvm_opts
         ;;
     smoke-test)
         exec /usr/local/bin/djl-smoke-test "$@"

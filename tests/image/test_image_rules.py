@@ -202,3 +202,21 @@ def test_image_notebooks_stored_clean(name):
     else:
         assert "%memory" in source and "matMul" in source and "NDArrays.stack" in source
     assert name in DOCKERFILE.read_text(), "the image ships the tutorial"
+
+
+def serve_jvm_opts(env_extra, cpus=None):
+    env = {k: v for k, v in __import__("os").environ.items() if k != "JAVA_OPTS"}
+    env.update(env_extra)
+    cmd = ["bash", str(IMAGE / "entrypoint.sh"), "serve-jvm-opts"]
+    if cpus is not None:
+        cmd = ["taskset", "-c", cpus] + cmd
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=30, check=True).stdout.strip()
+
+
+def test_serve_uses_the_serial_collector_on_small_machines_unless_told_otherwise():
+    # what `serve` passes to java: the bench (bench/serve_bench.py) launches ours with the same options
+    assert serve_jvm_opts({}, cpus="0") == "-XX:+UseSerialGC -Xmn256m"
+    assert serve_jvm_opts({"JAVA_OPTS": "-Xmx2g -XX:+UseZGC"}, cpus="0") == "-Xmx2g -XX:+UseZGC"
+    assert serve_jvm_opts({"JAVA_OPTS": ""}, cpus="0") == ""
+    text = (IMAGE / "entrypoint.sh").read_text()
+    assert 'read -r -a java_opts <<< "$(serve_jvm_opts)"' in text, "serve must launch java with these options"

@@ -103,7 +103,9 @@ final class Batcher {
                             long left = until - System.nanoTime();
                             // nothing queued and nothing on its way (every request received is queued or in a
                             // batch already): waiting would only add latency
-                            boolean idle = queue.isEmpty() && arriving.getAsInt() - taken.get() <= 0;
+                            boolean idle = queue.isEmpty() && (arriving.getAsInt() - taken.get() <= 0
+                                    // another worker is free: it takes what arrives next, so waiting here only delays
+                                    || running.get() < workers.size());
                             Job j = take(left <= 0 || idle ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS));
                             if (j == null) break;
                             if (stackable(first, j)) batch.add(j);
