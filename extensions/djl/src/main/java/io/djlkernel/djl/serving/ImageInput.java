@@ -1,10 +1,8 @@
 package io.djlkernel.djl.serving;
 
 import javax.imageio.ImageIO;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
 
@@ -12,8 +10,9 @@ import java.util.List;
  * Image bytes to the classifier's input tensor, as DJL's image-classification translator prepares it: decode
  * (PNG, JPEG, GIF, BMP), resize to size×size (bilinear, pixel centres aligned as torch's
  * {@code interpolate(..., align_corners=False)}), scale to [0, 1], normalise with ImageNet's mean/std, CHW.
- * Per request this is the hot path of {@code /predict}: it decodes in memory (ImageIO's default stream caches to
- * a temporary file per image) and resizes straight into the tensor (Java2D's scaled drawImage allocated most of
+ * Per request this is the hot path of {@code /predict}: it decodes in memory with one reader per format and
+ * thread (ImageIO.read caches each image in a temporary file and tries every reader) and resizes straight into
+ * the tensor (Java2D's scaled drawImage allocated most of
  * a request's garbage, and the collections it caused were the latency tail).
  */
 final class ImageInput {
@@ -27,12 +26,96 @@ final class ImageInput {
         if (bytes == null || bytes.length == 0) throw new BadRequest("no image in the request (send multipart/form-data with a file, or the image bytes)");
         BufferedImage img;
         try {
-            img = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
+            String format = sniff(bytes);
+            img = format != null ? read(format, bytes) : ImageIO.read(new ArrayImageInputStream(bytes));
         } catch (IOException | RuntimeException e) {
             throw new BadRequest("the body is not a readable image: " + e.getMessage());
         }
         if (img == null) throw new BadRequest("the body is not an image (PNG, JPEG, GIF or BMP expected)");
         return img;
+    }
+
+    /**
+     * The common formats by their first bytes. ImageIO.read would ask every installed reader to look at the
+     * header and make a new reader for each image; the request threads keep one reader per format instead.
+     */
+    static String sniff(byte[] b) {
+        if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') return "png";
+        if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) return "jpeg";
+        if (b.length >= 6 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8') return "gif";
+        if (b.length >= 2 && b[0] == 'B' && b[1] == 'M') return "bmp";
+        return null;
+    }
+
+    private static final ThreadLocal<java.util.Map<String, javax.imageio.ImageReader>> READERS =
+            ThreadLocal.withInitial(java.util.HashMap::new);
+
+    private static BufferedImage read(String format, byte[] bytes) throws IOException {
+        var readers = READERS.get();
+        javax.imageio.ImageReader reader = readers.get(format);
+        if (reader == null) {
+            var found = ImageIO.getImageReadersByFormatName(format);
+            if (!found.hasNext()) return ImageIO.read(new ArrayImageInputStream(bytes));
+            reader = found.next();
+            readers.put(format, reader);
+        }
+        boolean ok = false;
+        try (ArrayImageInputStream in = new ArrayImageInputStream(bytes)) {
+            reader.setInput(in, true, true);
+            BufferedImage img = reader.read(0);
+            ok = true;
+            return img;
+        } finally {
+            if (ok) {
+                reader.reset();
+            } else {
+                // a reader that failed half-way is not trusted with the next image
+                readers.remove(format);
+                reader.dispose();
+            }
+        }
+    }
+
+    /** An ImageInputStream over a byte array, read in place (ImageIO's own streams copy into a cache). */
+    static final class ArrayImageInputStream extends javax.imageio.stream.ImageInputStreamImpl {
+        private final byte[] data;
+
+        ArrayImageInputStream(byte[] data) {
+            this.data = data;
+        }
+
+        @Override
+        public int read() {
+            checkClosedQuietly();
+            bitOffset = 0;
+            return streamPos < data.length ? data[(int) streamPos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            checkClosedQuietly();
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            bitOffset = 0;
+            if (len == 0) return 0;
+            if (streamPos >= data.length) return -1;
+            int n = (int) Math.min(len, data.length - streamPos);
+            System.arraycopy(data, (int) streamPos, b, off, n);
+            streamPos += n;
+            return n;
+        }
+
+        @Override
+        public long length() {
+            return data.length;
+        }
+
+        private void checkClosedQuietly() {
+            try {
+                checkClosed();
+            } catch (IOException e) {
+                throw new IllegalStateException(e.getMessage());
+            }
+        }
     }
 
     /** One image as [1, 3, size, size] FP32. */

@@ -103,6 +103,22 @@ class ImageInputTest {
     }
 
     @Test
+    void everyFormatGivesTheSameTensorAndABadImageDoesNotSpoilTheNext() throws Exception {
+        assertPixels(TORCH_4X4, pixels(ImageInput.tensor("x", encode(pattern(), "bmp"), 4), 4), 1e-3);
+        assertPixels(TORCH_4X4, pixels(ImageInput.tensor("x", encode(pattern(), "tiff"), 4), 4), 1e-3); // no sniffing
+        byte[] png = encode(pattern(), "png");
+        for (int i = 0; i < 3; i++) {
+            byte[] cut = java.util.Arrays.copyOf(png, png.length / 2);
+            assertThrows(BadRequest.class, () -> ImageInput.tensor("x", cut, 4));
+            assertPixels(TORCH_4X4, pixels(ImageInput.tensor("x", png, 4), 4), 1e-3);
+        }
+        assertEquals("png", ImageInput.sniff(png));
+        assertEquals("jpeg", ImageInput.sniff(encode(pattern(), "jpg")));
+        assertEquals("gif", ImageInput.sniff(encode(pattern(), "gif")));
+        assertEquals(null, ImageInput.sniff("hello".getBytes()));
+    }
+
+    @Test
     void notAnImageIsABadRequest() {
         BadRequest e = assertThrows(BadRequest.class, () -> ImageInput.tensor("x", "hello".getBytes(), 4));
         assertEquals(400, e.status());
