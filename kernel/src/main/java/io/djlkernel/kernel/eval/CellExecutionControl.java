@@ -53,7 +53,7 @@ final class CellExecutionControl extends DirectExecutionControl {
         lastFailure = null;
         AtomicReference<Object> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread cell = new Thread(newCellGroup(), () -> {
+        Thread cell = new Thread(groupForNextRun(), () -> {
             try {
                 result.set(doitMethod.invoke(null));
             } catch (InvocationTargetException e) {
@@ -97,15 +97,19 @@ final class CellExecutionControl extends DirectExecutionControl {
         }
     }
 
-    /** One group per snippet run, so that a stop reaches that run's threads only (see {@link CellRuntime}). */
-    @SuppressWarnings("deprecation")
-    private static ThreadGroup newCellGroup() {
-        ThreadGroup group = new ThreadGroup("cell-" + CELL_RUNS.incrementAndGet());
-        group.setDaemon(true); // Java 17: destroyed with its last thread, so groups do not pile up
-        return group;
+    /**
+     * The thread group of the next snippet run, so that a stop reaches that run's threads only (see
+     * {@link CellRuntime}): a fresh group when threads of the last one still live (a pool, a server, a loop the
+     * user left running), else the last one again. Groups are never daemon groups: on Java 17 an empty daemon
+     * group is destroyed, and a thread factory made in an earlier cell could then no longer start threads.
+     */
+    private ThreadGroup groupForNextRun() {
+        if (cellGroup == null || cellGroup.activeCount() > 0) cellGroup = new ThreadGroup("cell-" + (++cellGroups));
+        return cellGroup;
     }
 
-    private static final java.util.concurrent.atomic.AtomicLong CELL_RUNS = new java.util.concurrent.atomic.AtomicLong();
+    private ThreadGroup cellGroup;
+    private long cellGroups;
 
     /** Stops the running snippet: stop checks and Thread.interrupt first, Thread.stop where it still exists. */
     void requestStop() {

@@ -220,6 +220,16 @@ class JShellInterpreterTest {
     }
 
     @Test
+    void threadFactoriesMadeInAnEarlierCellStillStartThreads() throws Exception {
+        // the pool's factory remembers the thread group of the cell that made it; its threads start later
+        java.eval("var pool = java.util.concurrent.Executors.newFixedThreadPool(2);");
+        java.eval("int filler = 1;");
+        assertEquals(42, value("pool.submit(() -> 42).get()"));
+        assertEquals(7, value("pool.submit(() -> 7).get()"));
+        java.eval("pool.shutdownNow();");
+    }
+
+    @Test
     void completionAndInspection() throws Exception {
         java.eval("String s = \"x\";");
         Interpreter.Completion c = java.complete("int y = 1;\ns.toUpp", 18);
