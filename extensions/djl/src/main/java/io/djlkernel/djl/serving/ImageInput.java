@@ -129,26 +129,46 @@ final class ImageInput {
         float[] out = new float[images.size() * 3 * plane];
         int base = 0;
         for (byte[] bytes : images) {
-            resizeInto(decode(bytes), size, out, base);
+            if (bytes == null || bytes.length == 0) throw new BadRequest("no image in the request (send multipart/form-data with a file, or the image bytes)");
+            Pixels fast = PngFastPath.decode(bytes);
+            resizeInto(fast != null ? fast : pixels(decode(bytes)), size, out, base);
             base += 3 * plane;
         }
         return new HostTensor(name, V2Type.FP32, new long[] {images.size(), 3, size, size}, out);
     }
 
-    /**
-     * Bilinear resize of {@code src} to size×size, normalised, written as three planes (R, G, B) at {@code at}.
-     * Transparent pixels are composited over black.
-     */
-    static void resizeInto(BufferedImage src, int size, float[] out, int at) {
+    /** The image's pixels: in place for 3-byte BGR and 8-bit gray, else converted through getRGB (as RGBA). */
+    static Pixels pixels(BufferedImage src) {
         int w = src.getWidth();
         int h = src.getHeight();
+        // gray stays R = G = B, as PIL's convert("RGB") does: getRGB would apply a gamma curve to it
+        if (src.getType() == BufferedImage.TYPE_3BYTE_BGR || src.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+            byte[] raw = bytesInPlace(src);
+            if (raw != null) return new Pixels(w, h, src.getType() == BufferedImage.TYPE_BYTE_GRAY ? 1 : 3, src.getType() == BufferedImage.TYPE_3BYTE_BGR, raw);
+        }
+        int[] argb = src.getRGB(0, 0, w, h, null, 0, w);
+        byte[] rgba = new byte[argb.length * 4];
+        for (int i = 0; i < argb.length; i++) {
+            int p = argb[i];
+            rgba[4 * i] = (byte) (p >> 16);
+            rgba[4 * i + 1] = (byte) (p >> 8);
+            rgba[4 * i + 2] = (byte) p;
+            rgba[4 * i + 3] = (byte) (p >>> 24);
+        }
+        return new Pixels(w, h, 4, false, rgba);
+    }
+
+    static void resizeInto(BufferedImage src, int size, float[] out, int at) {
+        resizeInto(pixels(src), size, out, at);
+    }
+
+    /**
+     * Bilinear resize to size×size, normalised, written as three planes (R, G, B) at {@code at}. Transparent
+     * pixels are composited over black.
+     */
+    static void resizeInto(Pixels src, int size, float[] out, int at) {
+        int w = src.width();
         int plane = size * size;
-        // 3-byte BGR (most PNGs and JPEGs) and 8-bit gray are read in place (gray as R = G = B, as PIL's
-        // convert("RGB") does: getRGB would apply a gamma curve to it); anything else through getRGB
-        byte[] raw = src.getType() == BufferedImage.TYPE_3BYTE_BGR || src.getType() == BufferedImage.TYPE_BYTE_GRAY
-                ? bytesInPlace(src) : null;
-        int channels = src.getType() == BufferedImage.TYPE_BYTE_GRAY ? 1 : 3;
-        int[] argb = raw == null ? src.getRGB(0, 0, w, h, null, 0, w) : null;
         int[] x0 = new int[size];
         int[] x1 = new int[size];
         float[] fx = new float[size];
@@ -156,28 +176,39 @@ final class ImageInput {
         int[] y0 = new int[size];
         int[] y1 = new int[size];
         float[] fy = new float[size];
-        axis(h, size, y0, y1, fy);
-        float[] c00 = new float[3];
-        float[] c01 = new float[3];
-        float[] c10 = new float[3];
-        float[] c11 = new float[3];
+        axis(src.height(), size, y0, y1, fy);
+        byte[] d = src.data();
+        int ch = src.channels();
+        int r = ch < 3 ? 0 : src.bgr() ? 2 : 0;
+        int g = ch < 3 ? 0 : 1;
+        int b = ch < 3 ? 0 : src.bgr() ? 0 : 2;
+        int alpha = src.hasAlpha() ? ch - 1 : -1;
+        float[] taps = new float[12]; // r, g, b of the four neighbours
         for (int y = 0; y < size; y++) {
+            int rowTop = y0[y] * w;
+            int rowBottom = y1[y] * w;
+            float ay = fy[y];
             for (int x = 0; x < size; x++) {
-                pixel(raw, channels, argb, w, x0[x], y0[y], c00);
-                pixel(raw, channels, argb, w, x1[x], y0[y], c01);
-                pixel(raw, channels, argb, w, x0[x], y1[y], c10);
-                pixel(raw, channels, argb, w, x1[x], y1[y], c11);
+                tap(d, (rowTop + x0[x]) * ch, r, g, b, alpha, taps, 0);
+                tap(d, (rowTop + x1[x]) * ch, r, g, b, alpha, taps, 3);
+                tap(d, (rowBottom + x0[x]) * ch, r, g, b, alpha, taps, 6);
+                tap(d, (rowBottom + x1[x]) * ch, r, g, b, alpha, taps, 9);
                 float ax = fx[x];
-                float ay = fy[y];
-                int i = y * size + x;
+                int i = at + y * size + x;
                 for (int c = 0; c < 3; c++) {
-                    float top = c00[c] + (c01[c] - c00[c]) * ax;
-                    float bottom = c10[c] + (c11[c] - c10[c]) * ax;
-                    float v = top + (bottom - top) * ay;
-                    out[at + c * plane + i] = (v / 255f - MEAN[c]) / STD[c];
+                    float top = taps[c] + (taps[3 + c] - taps[c]) * ax;
+                    float bottom = taps[6 + c] + (taps[9 + c] - taps[6 + c]) * ax;
+                    out[c * plane + i] = ((top + (bottom - top) * ay) / 255f - MEAN[c]) / STD[c];
                 }
             }
         }
+    }
+
+    private static void tap(byte[] d, int o, int r, int g, int b, int alpha, float[] taps, int t) {
+        float a = alpha < 0 ? 1f : (d[o + alpha] & 0xff) / 255f;
+        taps[t] = (d[o + r] & 0xff) * a;
+        taps[t + 1] = (d[o + g] & 0xff) * a;
+        taps[t + 2] = (d[o + b] & 0xff) * a;
     }
 
     /** Source indices and weights along one axis (half-pixel centres, clamped at the edges). */
@@ -200,28 +231,6 @@ final class ImageInput {
                 && raster.getSampleModel() instanceof java.awt.image.ComponentSampleModel sm
                 && sm.getScanlineStride() == src.getWidth() * sm.getPixelStride()
                 ? db.getData() : null;
-    }
-
-    private static void pixel(byte[] raw, int channels, int[] argb, int w, int x, int y, float[] rgb) {
-        if (raw != null && channels == 3) {
-            int o = (y * w + x) * 3;
-            rgb[0] = raw[o + 2] & 0xff;
-            rgb[1] = raw[o + 1] & 0xff;
-            rgb[2] = raw[o] & 0xff;
-            return;
-        }
-        if (raw != null) {
-            float v = raw[y * w + x] & 0xff;
-            rgb[0] = v;
-            rgb[1] = v;
-            rgb[2] = v;
-            return;
-        }
-        int p = argb[y * w + x];
-        float alpha = ((p >>> 24) & 0xff) / 255f;
-        rgb[0] = ((p >> 16) & 0xff) * alpha;
-        rgb[1] = ((p >> 8) & 0xff) * alpha;
-        rgb[2] = (p & 0xff) * alpha;
     }
 
     /** Softmax of one row of logits. */
