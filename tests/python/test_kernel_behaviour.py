@@ -290,3 +290,34 @@ def test_stop_on_error_aborts_queued_cells(kernel):
     queued = kc.execute('String ranAfter = "yes";')
     assert collect(kc, failing, 30).status == "error"
     assert collect(kc, queued, 30).status == "ok"
+
+
+def test_panel_comms_answer_while_a_cell_runs(kernel):
+    """The devices and endpoints panels stay live during a long cell (training, say): their comms are served
+    beside the shell queue. Opened here as JupyterLab opens them."""
+    km, kc = kernel
+    running = kc.execute("Thread.sleep(4000);")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # wait until the cell is really running
+        msg = kc.get_iopub_msg(timeout=10)
+        if msg["parent_header"].get("msg_id") == running and msg["msg_type"] == "execute_input":
+            break
+    opened_at = time.monotonic()
+    for comm_id, target in (("panel-endpoints", "djl.endpoints"), ("panel-devices", "djl.devices")):
+        kc.shell_channel.send(kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": target, "data": {}}))
+    answered = {}
+    while len(answered) < 2 and time.monotonic() < opened_at + 3:
+        try:
+            msg = kc.get_iopub_msg(timeout=0.5)
+        except Empty:
+            continue
+        if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] in ("panel-endpoints", "panel-devices"):
+            answered.setdefault(msg["content"]["comm_id"], (time.monotonic() - opened_at, msg["content"]["data"]))
+    assert set(answered) == {"panel-endpoints", "panel-devices"}, f"answered: {answered}"
+    assert answered["panel-endpoints"][1] == {"endpoints": []}
+    assert "devices" in answered["panel-devices"][1] and "host" in answered["panel-devices"][1]
+    assert max(t for t, _ in answered.values()) < 2.5, answered  # long before the 4 s cell ends
+    reply = shell_reply(kc, running, 20)
+    assert reply["status"] == "ok"
+    for comm_id in ("panel-endpoints", "panel-devices"):
+        kc.shell_channel.send(kc.session.msg("comm_close", {"comm_id": comm_id, "data": {}}))

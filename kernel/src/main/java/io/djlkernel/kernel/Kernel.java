@@ -86,6 +86,7 @@ public final class Kernel {
         this.interrupts = new InterruptHandler(outbox, interpreter, stdin);
         History history = new History();
         CommHandlers commHandlers = new CommHandlers(outbox, comms);
+        router.handleBesideShell(m -> m.type().startsWith("comm_") && comms.handledBesideShell(m.type(), m.content()));
         router.on("kernel_info_request", new KernelInfoHandler(outbox))
                 .on("execute_request", new ExecuteHandler(outbox, interpreter, renderers, output, stdin, history,
                         router::enqueueShell))

@@ -36,6 +36,12 @@ public final class DevicesComm implements CommTarget {
     });
     private final Set<Feed> feeds = ConcurrentHashMap.newKeySet();
 
+    /** Yes: readings come from NVML/nvidia-smi and the JVM, never from the cell: the panel stays live during training. */
+    @Override
+    public boolean answersWhileBusy() {
+        return true;
+    }
+
     @Override
     public void opened(Comm comm, Map<String, Object> data) {
         Feed feed = new Feed(comm);

@@ -23,6 +23,9 @@ public final class TensorComm implements CommTarget {
             + "after " + TensorRefs.MAX + " newer displays): run its cell again to see other slices";
     private static final Logger LOG = Logger.getLogger(TensorComm.class.getName());
 
+    // Not answersWhileBusy(): slicing an array that a running cell may be changing or closing is not safe, so
+    // slice requests wait for the cell like any shell message.
+
     @Override
     public void opened(Comm comm, Map<String, Object> data) {
         comm.onMessage(msg -> comm.send(answer(msg)));

@@ -59,6 +59,34 @@ public final class CommManager implements CommRegistry {
         return result;
     }
 
+    /** Comms whose messages are handled beside the shell queue (their target {@link CommTarget#answersWhileBusy()}). */
+    private final java.util.Set<String> besideShell = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Decided as each message arrives, in arrival order, so a comm's open, messages and close go the same way and
+     * keep their order: whether this comm message is handled beside the shell queue.
+     */
+    public boolean handledBesideShell(String msgType, JsonObject content) {
+        String commId = Json.string(content, "comm_id", "");
+        switch (msgType) {
+            case "comm_open" -> {
+                CommTarget target = targets.get(Json.string(content, "target_name", ""));
+                if (target == null || !target.answersWhileBusy()) return false;
+                besideShell.add(commId);
+                return true;
+            }
+            case "comm_msg" -> {
+                return besideShell.contains(commId);
+            }
+            case "comm_close" -> {
+                return besideShell.remove(commId);
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
     public void onOpen(String commId, String targetName, JsonObject data) {
         CommTarget target = targets.get(targetName);
         OpenComm comm = new OpenComm(commId, targetName);

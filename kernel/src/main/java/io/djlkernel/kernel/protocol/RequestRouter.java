@@ -29,6 +29,11 @@ public final class RequestRouter implements Transport.Listener, AutoCloseable {
     private final Map<String, RequestHandler> handlers = new ConcurrentHashMap<>();
     private final ExecutorService shell = singleThread("djl-kernel-shell");
     private final ExecutorService control = singleThread("djl-kernel-control");
+    /** Comm messages of targets that answer while a cell runs (see {@link #handleBesideShell}). */
+    private final ExecutorService besideShell = singleThread("djl-kernel-comms");
+    private volatile java.util.function.Predicate<Message> besideShellFilter = m -> false;
+    /** The message the current thread handles, so that what it sends has the right parent. */
+    private final ThreadLocal<Message> handling = new ThreadLocal<>();
     private volatile Message currentShellRequest;
 
     public RequestRouter(Outbox outbox, StdinBroker stdin) {
@@ -46,15 +51,31 @@ public final class RequestRouter implements Transport.Listener, AutoCloseable {
         shell.execute(task);
     }
 
-    /** The shell message being handled now, or the last one: the parent for output that belongs to no reply. */
+    /**
+     * Shell messages that {@code filter} accepts (asked as each arrives, in order) are handled on a thread of their
+     * own, in order, without busy/idle status: the comm messages of targets that answer while a cell runs.
+     */
+    public RequestRouter handleBesideShell(java.util.function.Predicate<Message> filter) {
+        besideShellFilter = filter;
+        return this;
+    }
+
+    /**
+     * The parent for output that belongs to no reply: the comm message being handled when called from the comm
+     * thread, else the shell message being handled now, or the last one.
+     */
     public Message currentShellRequest() {
-        return currentShellRequest;
+        Message own = handling.get();
+        return own != null ? own : currentShellRequest;
     }
 
     @Override
     public void onMessage(Channel channel, Message message) {
         switch (channel) {
-            case SHELL -> submit(shell, channel, message);
+            case SHELL -> {
+                if (besideShellFilter.test(message)) submitBesideShell(message);
+                else submit(shell, channel, message);
+            }
             case CONTROL -> submit(control, channel, message);
             case STDIN -> {
                 if ("input_reply".equals(message.type())) {
@@ -78,6 +99,26 @@ public final class RequestRouter implements Transport.Listener, AutoCloseable {
     private void submit(ExecutorService executor, Channel channel, Message message) {
         try {
             executor.execute(() -> dispatch(channel, message));
+        } catch (RejectedExecutionException e) {
+            LOG.fine(() -> "kernel stopping: " + message + " not handled");
+        }
+    }
+
+    private void submitBesideShell(Message message) {
+        try {
+            besideShell.execute(() -> {
+                handling.set(message);
+                try {
+                    RequestHandler handler = handlers.get(message.type());
+                    if (handler != null) handler.handle(Channel.SHELL, message);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException | Error e) {
+                    LOG.log(Level.SEVERE, "handling " + message + " failed", e);
+                } finally {
+                    handling.remove();
+                }
+            });
         } catch (RejectedExecutionException e) {
             LOG.fine(() -> "kernel stopping: " + message + " not handled");
         }
@@ -110,6 +151,7 @@ public final class RequestRouter implements Transport.Listener, AutoCloseable {
     @Override
     public void close() {
         control.shutdownNow();
+        besideShell.shutdownNow();
         shell.shutdownNow();
         try {
             shell.awaitTermination(1, TimeUnit.SECONDS);

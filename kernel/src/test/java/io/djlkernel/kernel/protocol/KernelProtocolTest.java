@@ -399,6 +399,51 @@ class KernelProtocolTest {
     }
 
     @Test
+    void commsOfTargetsThatAnswerWhileBusyAreServedDuringALongCell() throws InterruptedException {
+        kernel.comms().registerTarget("live", new io.djlkernel.api.comm.CommTarget() {
+            @Override
+            public void opened(io.djlkernel.api.comm.Comm comm, java.util.Map<String, Object> data) {
+                comm.onMessage(comm::send);
+            }
+
+            @Override
+            public boolean answersWhileBusy() {
+                return true;
+            }
+        });
+        kernel.comms().registerTarget("queued", (comm, data) -> comm.onMessage(comm::send));
+        Message running = sendExecute(executeContent("sleep:1500"));
+        transport.await(s -> s.message().type().equals("execute_input"), WAIT);
+        Map<String, Message> sentMsg = new java.util.HashMap<>();
+        for (String target : List.of("live", "queued")) {
+            JsonObject open = new JsonObject();
+            open.addProperty("comm_id", target + "-1");
+            open.addProperty("target_name", target);
+            open.add("data", new JsonObject());
+            transport.deliver(Channel.SHELL, "comm_open", open);
+            JsonObject msg = new JsonObject();
+            msg.addProperty("comm_id", target + "-1");
+            JsonObject data = new JsonObject();
+            data.addProperty("from", target);
+            msg.add("data", data);
+            sentMsg.put(target, transport.deliver(Channel.SHELL, "comm_msg", msg));
+        }
+        // the live target answers at once, while the cell still runs, with its own message as the parent
+        Message liveEcho = transport.await(s -> s.message().type().equals("comm_msg")
+                && s.message().content().get("comm_id").getAsString().equals("live-1"), Duration.ofMillis(700)).message();
+        assertEquals("live", liveEcho.content().getAsJsonObject("data").get("from").getAsString());
+        assertEquals(sentMsg.get("live").id(), liveEcho.parentId());
+        assertFalse(transport.sent().stream().anyMatch(s -> s.message().type().equals("execute_reply")),
+                "the cell had already finished: the test proves nothing");
+        // the other one waits its turn behind the cell, as shell messages do
+        assertFalse(transport.sent().stream().anyMatch(s -> s.message().type().equals("comm_msg")
+                && s.message().content().get("comm_id").getAsString().equals("queued-1")));
+        transport.awaitReply(running, WAIT);
+        transport.await(s -> s.message().type().equals("comm_msg")
+                && s.message().content().get("comm_id").getAsString().equals("queued-1"), WAIT);
+    }
+
+    @Test
     void interruptOnControlStopsARunningCell() throws InterruptedException {
         Message spinning = sendExecute(executeContent("spin"));
         transport.await(s -> s.message().type().equals("execute_input"), WAIT);

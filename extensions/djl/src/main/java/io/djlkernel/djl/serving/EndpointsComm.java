@@ -51,6 +51,12 @@ public final class EndpointsComm implements CommTarget {
         this.unsubscribe = Endpoints.onChange(() -> run(this::pushChanged));
     }
 
+    /** Yes: the list and stop touch only the endpoints registry: an endpoint can be stopped while a cell runs. */
+    @Override
+    public boolean answersWhileBusy() {
+        return true;
+    }
+
     @Override
     public void opened(Comm comm, Map<String, Object> data) {
         Feed feed = new Feed(comm);
