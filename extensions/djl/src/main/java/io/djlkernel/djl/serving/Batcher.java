@@ -28,10 +28,6 @@ final class Batcher {
 
     record Job(List<HostTensor> inputs, long enqueued, long deadline, CompletableFuture<List<HostTensor>> result,
                Executor replyOn, java.util.concurrent.atomic.AtomicBoolean takenFlag) {
-        boolean taken() {
-            return takenFlag.get();
-        }
-
         int rows() {
             return (int) inputs.get(0).shape()[0];
         }
@@ -145,7 +141,7 @@ final class Batcher {
     }
 
     private void handOff(Job j, Runnable completion) {
-        if (j.taken()) taken.decrementAndGet();
+        if (j.takenFlag().compareAndSet(true, false)) taken.decrementAndGet(); // once, however the job ends
         if (j.replyOn() != null) {
             try {
                 j.replyOn().execute(completion);

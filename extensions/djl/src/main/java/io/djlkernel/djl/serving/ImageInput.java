@@ -10,10 +10,10 @@ import java.util.List;
  * Image bytes to the classifier's input tensor, as DJL's image-classification translator prepares it: decode
  * (PNG, JPEG, GIF, BMP), resize to size×size (bilinear, pixel centres aligned as torch's
  * {@code interpolate(..., align_corners=False)}), scale to [0, 1], normalise with ImageNet's mean/std, CHW.
- * Per request this is the hot path of {@code /predict}: it decodes in memory with one reader per format and
- * thread (ImageIO.read caches each image in a temporary file and tries every reader) and resizes straight into
- * the tensor (Java2D's scaled drawImage allocated most of
- * a request's garbage, and the collections it caused were the latency tail).
+ * This is the hot path of {@code /predict}: common PNGs take {@link PngFastPath}, other images one ImageIO
+ * reader per format and thread, fed in place (ImageIO.read caches each image in a temporary file and tries every
+ * reader), and the resize writes straight into the tensor (Java2D's scaled drawImage made most of a request's
+ * garbage, and the collections it caused were the latency tail).
  */
 final class ImageInput {
     static final float[] MEAN = {0.485f, 0.456f, 0.406f};
@@ -22,8 +22,10 @@ final class ImageInput {
     private ImageInput() {
     }
 
+    private static final String NO_IMAGE = "no image in the request (send multipart/form-data with a file, or the image bytes)";
+
     static BufferedImage decode(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) throw new BadRequest("no image in the request (send multipart/form-data with a file, or the image bytes)");
+        if (bytes == null || bytes.length == 0) throw new BadRequest(NO_IMAGE);
         BufferedImage img;
         try {
             String format = sniff(bytes);
@@ -120,7 +122,7 @@ final class ImageInput {
 
     /** One image as [1, 3, size, size] FP32. */
     static HostTensor tensor(String name, byte[] bytes, int size) {
-        return tensor(name, List.of(bytes), size);
+        return tensor(name, java.util.Collections.singletonList(bytes), size);
     }
 
     /** Several images as [N, 3, size, size] FP32. */
@@ -129,7 +131,7 @@ final class ImageInput {
         float[] out = new float[images.size() * 3 * plane];
         int base = 0;
         for (byte[] bytes : images) {
-            if (bytes == null || bytes.length == 0) throw new BadRequest("no image in the request (send multipart/form-data with a file, or the image bytes)");
+            if (bytes == null || bytes.length == 0) throw new BadRequest(NO_IMAGE);
             Pixels fast = PngFastPath.decode(bytes);
             resizeInto(fast != null ? fast : pixels(decode(bytes)), size, out, base);
             base += 3 * plane;

@@ -123,5 +123,6 @@ class ImageInputTest {
         BadRequest e = assertThrows(BadRequest.class, () -> ImageInput.tensor("x", "hello".getBytes(), 4));
         assertEquals(400, e.status());
         assertThrows(BadRequest.class, () -> ImageInput.tensor("x", new byte[0], 4));
+        assertEquals(400, assertThrows(BadRequest.class, () -> ImageInput.tensor("x", (byte[]) null, 4)).status());
     }
 }
