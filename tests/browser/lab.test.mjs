@@ -182,6 +182,27 @@ test('the axis picker of a 3-D tensor fetches other slices from the kernel', asy
   assert.deepEqual(await cells(), ['0.0', '1.0', '2.0', '3.0', '12.0', '13.0', '14.0', '15.0']);
 });
 
+test('a matrix taller than one window pages through its rows', async () => {
+  await rerunFirstCell('manager.arange(100 * 3f).reshape(100, 3)');
+  const viewer = page.locator('.djl-TensorViewer').first();
+  await viewer.locator('.djl-TensorShape', { hasText: 'shape (100, 3)' }).waitFor({ timeout: 60_000 });
+  const pager = viewer.locator('.djl-Pager-rows');
+  assert.match(await pager.textContent(), /rows 0–63 of 100/);
+  assert.equal(await viewer.locator('.djl-Pager-cols').count(), 0, 'three columns fit in one window');
+  assert.equal(await viewer.locator('tbody tr').count(), 64);
+  await pager.locator('.djl-page-next').click();
+  // the last full window, rows 36..99, from the kernel, with their own indices as row headers
+  await viewer.locator('.djl-TensorBody[data-slice="36,0|0|1"]').waitFor({ timeout: 30_000 });
+  assert.equal(await viewer.locator('tbody tr').count(), 64);
+  assert.equal(await viewer.locator('tbody th').first().textContent(), '36');
+  assert.deepEqual((await viewer.locator('tbody td').allTextContents()).slice(-3), ['297.0', '298.0', '299.0']);
+  assert.match(await viewer.locator('.djl-Pager-rows').textContent(), /rows 36–99 of 100/);
+  assert.equal(await viewer.locator('.djl-Pager-rows .djl-page-next').isDisabled(), true);
+  await viewer.locator('.djl-Pager-rows .djl-page-prev').click();
+  await viewer.locator('.djl-TensorBody[data-slice="0,0|0|1"]').waitFor({ timeout: 30_000 });
+  assert.equal(await viewer.locator('tbody th').first().textContent(), '0');
+});
+
 test('the devices panel shows a CPU-only reading from the kernel', async () => {
   await palette('DJL: Show Devices Panel');
   const panel = page.locator('#djl-devices-panel');

@@ -2,6 +2,7 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import {
+  canPage,
   defaultView,
   fixedAxes,
   formatCell,
@@ -22,9 +23,12 @@ import {
   statsText,
   TensorDoc,
   viewKey,
+  WINDOW,
+  windowOf,
   withAxis,
   withIndex,
-  withSample
+  withSample,
+  withWindow
 } from './model/tensor';
 import { kernelFor, requestSlice } from './tensorSlices';
 
@@ -116,6 +120,7 @@ export class TensorViewer extends Widget implements IRenderMime.IRenderer {
       tools.appendChild(b);
     }
     if (hasPicker(d)) tools.appendChild(this.picker(d));
+    for (const role of ['rows', 'cols'] as const) if (canPage(d, this.view, role)) tools.appendChild(this.pager(d, role));
     this.node.appendChild(tools);
 
     const body = el('div', 'djl-TensorBody');
@@ -138,7 +143,7 @@ export class TensorViewer extends Widget implements IRenderMime.IRenderer {
       body.appendChild(el('div', this.gone ? 'djl-Note djl-Gone' : 'djl-Note djl-Pending', msg));
     }
     if (this.mode === 'image') body.appendChild(this.image(sd, shown.sample === d.sample));
-    else body.appendChild(this.table(sd, this.mode === 'heatmap'));
+    else body.appendChild(this.table(sd, this.mode === 'heatmap', shown.view));
     if (shown.sample.truncated) body.appendChild(el('div', 'djl-Note', `showing ${shown.sample.shape.join('×')} of ${d.numel ?? '?'} elements`));
   }
 
@@ -176,7 +181,26 @@ export class TensorViewer extends Widget implements IRenderMime.IRenderer {
     return picker;
   }
 
-  private table(d: TensorDoc, heat: boolean): HTMLElement {
+  /** "rows 64–127 of 1000 ◀ ▶": moves the window of at most 64 rows (or columns) along its axis. */
+  private pager(d: TensorDoc, role: 'rows' | 'cols'): HTMLElement {
+    const w = windowOf(d, this.view, role);
+    const box = el('span', 'djl-Pager djl-Pager-' + role, `${role} ${w.start}–${w.end - 1} of ${w.size} `);
+    const step = (label: string, title: string, start: number, disabled: boolean) => {
+      const b = el('button', 'jp-mod-styled djl-page-' + label, title === 'previous' ? '◀' : '▶') as HTMLButtonElement;
+      b.title = `${title} ${WINDOW} ${role}`;
+      b.disabled = disabled;
+      b.onclick = () => this.pick(withWindow(d, this.view, role, start));
+      box.appendChild(b);
+    };
+    step('prev', 'previous', w.start - WINDOW, w.start === 0);
+    step('next', 'next', w.start + WINDOW, w.end >= w.size);
+    return box;
+  }
+
+  /** The table of a 2-D sample; row and column headers are indices on their axes (where the window starts). */
+  private table(d: TensorDoc, heat: boolean, view?: SliceView): HTMLElement {
+    const rowStart = view && d.shape.length >= 2 ? view.index[view.rowsAxis] ?? 0 : 0;
+    const colStart = view && d.shape.length >= 2 ? view.index[view.colsAxis] ?? 0 : 0;
     const rows = sampleRows(d);
     const range = heat ? sampleRange(rows) : null;
     const wrap = el('div', 'djl-TableWrap');
@@ -185,13 +209,13 @@ export class TensorViewer extends Widget implements IRenderMime.IRenderer {
     const thead = document.createElement('thead');
     const hr = document.createElement('tr');
     hr.appendChild(el('th', '', ''));
-    (rows[0] ?? []).forEach((_, c) => hr.appendChild(el('th', '', String(c))));
+    (rows[0] ?? []).forEach((_, c) => hr.appendChild(el('th', '', String(colStart + c))));
     thead.appendChild(hr);
     t.appendChild(thead);
     const tb = document.createElement('tbody');
     rows.forEach((r, i) => {
       const tr = document.createElement('tr');
-      tr.appendChild(el('th', '', String(i)));
+      tr.appendChild(el('th', '', String(rowStart + i)));
       for (const v of r) {
         const td = el('td', '', formatCell(v, d.dtype));
         if (heat) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  defaultView, fixedAxes, formatCell, grayPixels, hasPicker, headerText, heatColor, parseSliceReply, parseTensor,
+  canPage, defaultView, fixedAxes, formatCell, grayPixels, hasPicker, headerText, heatColor, parseSliceReply, parseTensor,
   sampleRange, sampleRows, SliceCache, sliceExpression, sliceRequest, sliceText, statsText, TensorDoc, viewKey,
-  withAxis, withIndex, withSample
+  windowOf, withAxis, withIndex, withSample, withWindow
 } from '../src/model/tensor';
 
 // What NDArrayRenderer.json() writes for manager.arange(12f).reshape(3, 4).
@@ -117,5 +117,35 @@ describe('tensor document', () => {
     expect(Array.from(g.pixels)).toEqual([0, 0, 0, 255, 255, 255, 255, 255]);
     const f = grayPixels({ ...m34, sample: { offset: [0, 0], shape: [1, 2], data: [[0, 0.5]], truncated: false } })!;
     expect(f.pixels[4]).toBe(128);
+  });
+});
+
+describe('paging a matrix larger than one window', () => {
+  const big: TensorDoc = {
+    ...m34,
+    shape: [1000, 70],
+    numel: 70000,
+    id: 'm1',
+    sample: { offset: [0, 0], shape: [64, 64], data: Array.from({ length: 64 }, () => new Array(64).fill(0)), truncated: true }
+  };
+
+  it('pages rows and columns that exceed the window, when the kernel holds the array', () => {
+    const v = defaultView(big);
+    expect(canPage(big, v, 'rows')).toBe(true);
+    expect(canPage(big, v, 'cols')).toBe(true);
+    expect(windowOf(big, v, 'rows')).toEqual({ start: 0, end: 64, size: 1000 });
+    expect(canPage({ ...big, id: undefined }, v, 'rows')).toBe(false);
+    expect(canPage({ ...big, shape: [64, 64] }, v, 'rows')).toBe(false);
+  });
+
+  it('moves the window and keeps it full at the end of the axis', () => {
+    const v = defaultView(big);
+    const next = withWindow(big, v, 'rows', 64);
+    expect(next.index).toEqual([64, 0]);
+    expect(windowOf(big, next, 'rows')).toEqual({ start: 64, end: 128, size: 1000 });
+    expect(withWindow(big, v, 'rows', 990).index).toEqual([936, 0]);
+    expect(withWindow(big, v, 'rows', -64).index).toEqual([0, 0]);
+    expect(withWindow(big, v, 'cols', 64).index).toEqual([0, 6]);
+    expect(sliceRequest(big, next)).toEqual({ id: 'm1', index: [64, 0], rows_axis: 0, cols_axis: 1 });
   });
 });

@@ -155,6 +155,31 @@ export function withAxis(v: SliceView, role: 'rows' | 'cols', axis: number): Sli
   return { index, rowsAxis, colsAxis };
 }
 
+/** Rows and columns the kernel sends per slice (the window the table pages through). */
+export const WINDOW = 64;
+
+/** The rows (or columns) window of a view: where it starts and ends on its axis, and the axis' size. */
+export function windowOf(d: TensorDoc, v: SliceView, role: 'rows' | 'cols'): { start: number; end: number; size: number } {
+  const axis = role === 'rows' ? v.rowsAxis : v.colsAxis;
+  const size = d.shape[axis] ?? 0;
+  const start = Math.max(0, Math.min(v.index[axis] ?? 0, size));
+  return { start, end: Math.min(size, start + WINDOW), size };
+}
+
+/** Whether the table can page along rows or columns: the kernel holds the array and the axis exceeds a window. */
+export function canPage(d: TensorDoc, v: SliceView, role: 'rows' | 'cols'): boolean {
+  return !!d.id && !!d.sample && d.shape.length >= 2 && windowOf(d, v, role).size > WINDOW;
+}
+
+/** The view with its rows (or columns) window moved to start at {@code start}, clamped so it stays full. */
+export function withWindow(d: TensorDoc, v: SliceView, role: 'rows' | 'cols', start: number): SliceView {
+  const axis = role === 'rows' ? v.rowsAxis : v.colsAxis;
+  const size = d.shape[axis] ?? 0;
+  const index = v.index.slice();
+  index[axis] = Math.max(0, Math.min(Math.max(0, size - WINDOW), Math.trunc(start)));
+  return { ...v, index };
+}
+
 export function viewKey(v: SliceView): string {
   return `${v.index.join(',')}|${v.rowsAxis}|${v.colsAxis}`;
 }

@@ -55,8 +55,9 @@ public final class NDArrayRenderer implements Renderer<NDArray> {
         }
         try {
             Map<String, Object> doc = json(array);
-            // the viewer's axis picker asks for other slices by this id (djl.tensor comm)
-            if (array.getShape().dimension() >= 3 && doc.containsKey("sample")) doc.put("id", TensorRefs.register(array));
+            // the viewer asks for other slices by this id (djl.tensor comm): the axis picker of N-D arrays, and
+            // the row/column paging of matrices larger than one window
+            if (hasOtherSlices(array) && doc.containsKey("sample")) doc.put("id", TensorRefs.register(array));
             out.put(MIME_JSON, doc);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "json rendering failed", e);
@@ -102,6 +103,11 @@ public final class NDArrayRenderer implements Renderer<NDArray> {
     static String caption(NDArray array) {
         return "shape " + NDArrayFormat.shapeString(array.getShape()) + " · "
                 + NDArrayFormat.dtypeName(array.getDataType()) + " · " + NDArrayFormat.deviceName(array.getDevice());
+    }
+
+    static boolean hasOtherSlices(NDArray array) {
+        long[] d = array.getShape().getShape();
+        return d.length >= 3 || (d.length == 2 && (d[0] > SAMPLE || d[1] > SAMPLE));
     }
 
     /** The {@value #MIME_JSON} document: shape, dtype, device, a bounded sample and statistics. */

@@ -165,8 +165,20 @@ class TensorCommTest {
     }
 
     @Test
-    void onlyNdDocumentsCarryAnId() {
+    void aMatrixLargerThanOneWindowPagesThroughItsRowsAndColumns() {
+        NDArray m = manager.arange(1000 * 70f).reshape(1000, 70);
+        String id = (String) doc(m).get("id");
+        assertNotNull(id, "the viewer pages only arrays the kernel holds");
+        Map<String, Object> page = ask(Map.of("id", id, "index", List.of(64L, 64L), "rows_axis", 0L, "cols_axis", 1L));
+        assertEquals(List.of(64L, 6L), ((Map<String, Object>) page.get("sample")).get("shape"));
+        assertEquals(64 * 70 + 64.0, rows(page).get(0).get(0));
+        assertEquals(127 * 70 + 69.0, rows(page).get(63).get(5));
+    }
+
+    @Test
+    void onlyDocumentsWithOtherSlicesCarryAnId() {
         assertFalse(doc(manager.arange(12f).reshape(3, 4)).containsKey("id"));
+        assertFalse(doc(manager.zeros(new ai.djl.ndarray.types.Shape(64, 64))).containsKey("id"), "one window shows it all");
         assertFalse(doc(manager.arange(3f)).containsKey("id"));
         MimeBundle empty = kernel.render(manager.zeros(new ai.djl.ndarray.types.Shape(2, 0, 3)));
         assertFalse(((Map<String, Object>) empty.data().get(NDArrayRenderer.MIME_JSON)).containsKey("id"), "nothing to slice");
