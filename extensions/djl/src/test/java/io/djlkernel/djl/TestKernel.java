@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** A fake kernel: records what the extension registers, evaluates nothing, publishes displays into lists. */
-final class TestKernel implements KernelContext, MagicRegistry, RendererRegistry, CommRegistry, DisplayPublisher {
+public final class TestKernel implements KernelContext, MagicRegistry, RendererRegistry, CommRegistry, DisplayPublisher {
     final Map<String, LineMagic> lineMagics = new LinkedHashMap<>();
     final Map<Class<?>, Renderer<?>> renderers = new LinkedHashMap<>();
     final Map<String, CommTarget> targets = new LinkedHashMap<>();
@@ -85,24 +85,33 @@ final class TestKernel implements KernelContext, MagicRegistry, RendererRegistry
         };
     }
 
-    /** A comm the test drives as the front end would. */
-    static final class FakeComm implements Comm {
-        final List<Map<String, Object>> sent = Collections.synchronizedList(new ArrayList<>());
-        volatile boolean open = true;
+    /** A comm the test drives as the front end would; it records what the kernel side sends. */
+    public static class FakeComm implements Comm {
+        public final List<Map<String, Object>> sent = Collections.synchronizedList(new ArrayList<>());
+        public volatile boolean open = true;
         volatile Consumer<Map<String, Object>> onMessage;
         volatile Consumer<Map<String, Object>> onClose;
+        private final String target;
+
+        public FakeComm() {
+            this(DevicesComm.TARGET);
+        }
+
+        public FakeComm(String target) {
+            this.target = target;
+        }
 
         @Override public String id() { return "comm-1"; }
-        @Override public String targetName() { return DevicesComm.TARGET; }
+        @Override public String targetName() { return target; }
         @Override public void send(Map<String, Object> data) { sent.add(data); }
         @Override public void close(Map<String, Object> data) { open = false; }
         @Override public void onMessage(Consumer<Map<String, Object>> handler) { onMessage = handler; }
         @Override public void onClose(Consumer<Map<String, Object>> handler) { onClose = handler; }
         @Override public boolean isOpen() { return open; }
 
-        void fromFrontEnd(Map<String, Object> data) { onMessage.accept(data); }
+        public void fromFrontEnd(Map<String, Object> data) { onMessage.accept(data); }
 
-        void closeFromFrontEnd() {
+        public void closeFromFrontEnd() {
             open = false;
             onClose.accept(Map.of());
         }

@@ -160,29 +160,16 @@ class EndpointsCommTest {
         assertTrue(target.awaitStopped(2000), "its thread ends");
     }
 
-    /** A comm the test drives as the front end would. */
-    static final class PanelComm implements Comm {
-        final List<Map<String, Object>> sent = Collections.synchronizedList(new ArrayList<>());
-        volatile boolean open = true;
-        volatile Consumer<Map<String, Object>> onMessage;
-        volatile Consumer<Map<String, Object>> onClose;
-
-        @Override public String id() { return "panel"; }
-        @Override public String targetName() { return EndpointsComm.TARGET; }
-        @Override public void send(Map<String, Object> data) {
-            if (!open) throw new IllegalStateException("closed");
-            sent.add(data);
+    /** The endpoints panel's comm, driven as the front end would; sending on it after it closed is a bug. */
+    static final class PanelComm extends io.djlkernel.djl.TestKernel.FakeComm {
+        PanelComm() {
+            super(EndpointsComm.TARGET);
         }
-        @Override public void close(Map<String, Object> data) { open = false; }
-        @Override public void onMessage(Consumer<Map<String, Object>> handler) { onMessage = handler; }
-        @Override public void onClose(Consumer<Map<String, Object>> handler) { onClose = handler; }
-        @Override public boolean isOpen() { return open; }
 
-        void fromFrontEnd(Map<String, Object> data) { onMessage.accept(data); }
-
-        void closeFromFrontEnd() {
-            open = false;
-            onClose.accept(Map.of());
+        @Override
+        public void send(Map<String, Object> data) {
+            if (!open) throw new IllegalStateException("closed");
+            super.send(data);
         }
 
         Map<String, Object> await(Predicate<Map<String, Object>> p, long ms) throws InterruptedException {
