@@ -160,10 +160,6 @@ final class ImageInput {
         return new Pixels(w, h, 4, false, rgba);
     }
 
-    static void resizeInto(BufferedImage src, int size, float[] out, int at) {
-        resizeInto(pixels(src), size, out, at);
-    }
-
     /**
      * Bilinear resize to size×size, normalised, written as three planes (R, G, B) at {@code at}. Transparent
      * pixels are composited over black.
