@@ -10,6 +10,8 @@ import org.eclipse.aether.artifact.DefaultArtifact;
 import org.eclipse.aether.collection.CollectRequest;
 import org.eclipse.aether.collection.DependencyCollectionContext;
 import org.eclipse.aether.collection.DependencyCollectionException;
+import org.eclipse.aether.collection.DependencyManagement;
+import org.eclipse.aether.collection.DependencyManager;
 import org.eclipse.aether.collection.DependencySelector;
 import org.eclipse.aether.graph.Dependency;
 import org.eclipse.aether.graph.DependencyNode;
@@ -68,6 +70,7 @@ public final class MavenResolver implements AutoCloseable {
     private final Path localRepositoryOverride;
     private final List<RemoteRepository> baseRepositories;
     private final ProvidedArtifacts provided;
+    private final DjlArtifacts djl;
     private final List<RemoteRepository> added = new ArrayList<>();
     /** groupId:artifactId:extension:classifier -> version, for everything earlier calls returned. */
     private final Map<String, String> onClassPath = new LinkedHashMap<>();
@@ -79,6 +82,7 @@ public final class MavenResolver implements AutoCloseable {
         this.localRepositoryOverride = b.localRepository;
         this.baseRepositories = List.copyOf(b.repositories);
         this.provided = b.provided;
+        this.djl = new DjlArtifacts(b.provided);
     }
 
     public static Builder builder() {
@@ -193,8 +197,11 @@ public final class MavenResolver implements AutoCloseable {
         SessionBuilderSupplier sessions = new SessionBuilderSupplier(repoSystem);
         Map<String, String> skipped = new ConcurrentHashMap<>();
         Map<String, String> pomProblems = new ConcurrentHashMap<>();
+        Map<String, String> refused = new ConcurrentHashMap<>();
+        Map<String, String> alignedDependencies = new ConcurrentHashMap<>();
+        Set<String> pinned = new java.util.HashSet<>();
         DependencySelector selector = AndDependencySelector.newInstance(sessions.getDependencySelector(),
-                new AlreadyThereSelector(skipped));
+                new AlreadyThereSelector(skipped, refused));
         List<RemoteRepository> declared = declaredRepositories(settings, request.repositories());
         boolean offline = settings.offline();
         try (RepositorySystemSession.CloseableSession session = sessions.get()
@@ -204,6 +211,7 @@ public final class MavenResolver implements AutoCloseable {
                 .setProxySelector(settings.proxySelector())
                 .setAuthenticationSelector(settings.authenticationSelector())
                 .setDependencySelector(selector)
+                .setDependencyManager(new DjlVersionManager(sessions.getDependencyManager(), pinned, alignedDependencies))
                 .setSystemProperties(System.getProperties())
                 .setConfigProperty(ConfigurationProperties.USER_AGENT, "djl-kernel (Apache Maven Resolver)")
                 .setTransferListener(new Transfers(listener))
@@ -220,6 +228,23 @@ public final class MavenResolver implements AutoCloseable {
             List<Dependency> wanted = new ArrayList<>();
             for (Dependency d : direct) {
                 Artifact a = d.getArtifact();
+                String refusal = djl.refusal(a);
+                if (refusal != null) {
+                    notices.add(refusal);
+                    continue;
+                }
+                String pin = a.getGroupId().startsWith("ai.djl") ? DjlArtifacts.pinnedVersion(a.getVersion()) : null;
+                if (pin != null) {
+                    a = a.setVersion(pin);
+                    pinned.add(key(a));
+                } else {
+                    String aligned = djl.alignedVersion(a);
+                    if (aligned != null && kernelVersion(a) == null) {
+                        notices.add(DjlArtifacts.alignedNotice(key(a), a.getVersion(), aligned));
+                        a = a.setVersion(aligned);
+                    }
+                }
+                d = d.setArtifact(a);
                 String kernelVersion = kernelVersion(a);
                 String earlier = onClassPath.get(fullKey(a));
                 if (kernelVersion != null) {
@@ -266,6 +291,8 @@ public final class MavenResolver implements AutoCloseable {
                     }
                 }
             });
+            refused.values().stream().sorted().forEach(notices::add);
+            alignedDependencies.forEach((k, asked) -> notices.add(DjlArtifacts.alignedDependencyNotice(k, asked, djl.djlVersion())));
             pomProblems.forEach((artifact, problem) -> notices.add(problem));
             for (Artifact a : artifacts) onClassPath.put(fullKey(a), a.getVersion());
             return new Resolution(files, notices, artifacts);
@@ -494,14 +521,21 @@ public final class MavenResolver implements AutoCloseable {
      */
     private final class AlreadyThereSelector implements DependencySelector {
         private final Map<String, String> skipped;
+        private final Map<String, String> refused;
 
-        AlreadyThereSelector(Map<String, String> skipped) {
+        AlreadyThereSelector(Map<String, String> skipped, Map<String, String> refused) {
             this.skipped = skipped;
+            this.refused = refused;
         }
 
         @Override
         public boolean selectDependency(Dependency dependency) {
             Artifact a = dependency.getArtifact();
+            String refusal = djl.refusal(a);
+            if (refusal != null) {
+                refused.putIfAbsent(key(a), refusal);
+                return false;
+            }
             if (kernelVersion(a) != null) {
                 skipped.putIfAbsent(key(a), a.getVersion());
                 return false;
@@ -516,6 +550,52 @@ public final class MavenResolver implements AutoCloseable {
         @Override
         public DependencySelector deriveChildSelector(DependencyCollectionContext context) {
             return this;
+        }
+    }
+
+    /**
+     * Moves DJL libraries that dependencies ask at another DJL version to the kernel's, so that everything added is
+     * compiled against the DJL API that is loaded; the user's {@code <dependencyManagement>} and pinned
+     * ({@code [v]}) versions win. Applies at every depth (Maven's own manager starts below the direct ones, which
+     * {@link #doResolve} aligned already).
+     */
+    private final class DjlVersionManager implements DependencyManager {
+        private final DependencyManager delegate;
+        private final Set<String> pinned;
+        private final Map<String, String> aligned;
+
+        DjlVersionManager(DependencyManager delegate, Set<String> pinned, Map<String, String> aligned) {
+            this.delegate = delegate;
+            this.pinned = pinned;
+            this.aligned = aligned;
+        }
+
+        @Override
+        public DependencyManagement manageDependency(Dependency dependency) {
+            DependencyManagement management = delegate == null ? null : delegate.manageDependency(dependency);
+            if (management != null && management.getVersion() != null) return management;
+            Artifact a = dependency.getArtifact();
+            if (pinned.contains(key(a))) return management;
+            String version = djl.alignedVersion(a);
+            if (version == null) return management;
+            aligned.putIfAbsent(key(a), a.getVersion());
+            return (management == null ? new DependencyManagement() : management).setVersion(version);
+        }
+
+        @Override
+        public DependencyManager deriveChildManager(DependencyCollectionContext context) {
+            DependencyManager child = delegate == null ? null : delegate.deriveChildManager(context);
+            return child == delegate ? this : new DjlVersionManager(child, pinned, aligned);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DjlVersionManager other && Objects.equals(delegate, other.delegate) && pinned.equals(other.pinned);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(delegate, pinned);
         }
     }
 
