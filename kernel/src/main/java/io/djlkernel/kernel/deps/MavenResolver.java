@@ -191,6 +191,10 @@ public final class MavenResolver implements AutoCloseable {
     }
 
     private Resolution doResolve(Request request, DownloadListener listener) throws ResolutionException {
+        // without BOMs the kernel's answers need no settings, repository system or network: d2l's DJL lines
+        // are answered at once, also offline
+        Triage early = request.boms().isEmpty() ? triage(withManagedVersions(request.dependencies(), request.managed())) : null;
+        if (early != null && early.wanted().isEmpty()) return new Resolution(List.of(), early.notices(), List.of());
         MavenSettings settings = MavenSettings.load(userSettings, globalSettings);
         Path localRepo = localRepository(settings);
         RepositorySystem repoSystem = system();
@@ -222,43 +226,10 @@ public final class MavenResolver implements AutoCloseable {
             List<RemoteRepository> repos = repoSystem.newResolutionRepositories(session, declared);
             List<Dependency> managed = new ArrayList<>(request.managed());
             for (Dependency bom : request.boms()) managed.addAll(managedBy(repoSystem, session, bom, repos));
-            List<Dependency> direct = withManagedVersions(request.dependencies(), managed);
-            List<String> notices = new ArrayList<>();
-            List<String> sameVersion = new ArrayList<>();
-            List<Dependency> wanted = new ArrayList<>();
-            for (Dependency d : direct) {
-                Artifact a = d.getArtifact();
-                String refusal = djl.refusal(a);
-                if (refusal != null) {
-                    notices.add(refusal);
-                    continue;
-                }
-                String pin = a.getGroupId().startsWith("ai.djl") ? DjlArtifacts.pinnedVersion(a.getVersion()) : null;
-                if (pin != null) {
-                    a = a.setVersion(pin);
-                    pinned.add(key(a));
-                } else {
-                    String aligned = djl.alignedVersion(a);
-                    if (aligned != null && kernelVersion(a) == null) {
-                        notices.add(DjlArtifacts.alignedNotice(key(a), a.getVersion(), aligned));
-                        a = a.setVersion(aligned);
-                    }
-                }
-                d = d.setArtifact(a);
-                String kernelVersion = kernelVersion(a);
-                String earlier = onClassPath.get(fullKey(a));
-                if (kernelVersion != null) {
-                    if (kernelVersion.equals(a.getVersion())) sameVersion.add(key(a) + " " + kernelVersion);
-                    else notices.add("using the kernel's " + key(a) + " " + kernelVersion + " (asked " + a.getVersion() + ")");
-                } else if (earlier != null) {
-                    if (!earlier.equals(a.getVersion())) {
-                        notices.add("using " + key(a) + " " + earlier + " added earlier (asked " + a.getVersion() + ")");
-                    }
-                } else {
-                    wanted.add(d);
-                }
-            }
-            if (!sameVersion.isEmpty()) notices.add(0, "using the kernel's " + String.join(", ", sameVersion));
+            Triage triage = early != null ? early : triage(withManagedVersions(request.dependencies(), managed));
+            pinned.addAll(triage.pinned());
+            List<String> notices = triage.notices();
+            List<Dependency> wanted = triage.wanted();
             if (wanted.isEmpty()) return new Resolution(List.of(), notices, List.of());
             CollectRequest collect = new CollectRequest(wanted, managed, repos);
             DependencyRequest dependencyRequest = new DependencyRequest(collect,
@@ -297,6 +268,51 @@ public final class MavenResolver implements AutoCloseable {
             for (Artifact a : artifacts) onClassPath.put(fullKey(a), a.getVersion());
             return new Resolution(files, notices, artifacts);
         }
+    }
+
+    /** What the kernel answers itself (its own libraries, DJL's rules, earlier calls) and what is left to resolve. */
+    private record Triage(List<String> notices, List<Dependency> wanted, Set<String> pinned) {
+    }
+
+    private Triage triage(List<Dependency> direct) {
+        Set<String> pinned = new java.util.HashSet<>();
+        List<String> notices = new ArrayList<>();
+        List<String> sameVersion = new ArrayList<>();
+        List<Dependency> wanted = new ArrayList<>();
+        for (Dependency d : direct) {
+            Artifact a = d.getArtifact();
+            String refusal = djl.refusal(a);
+            if (refusal != null) {
+                notices.add(refusal);
+                continue;
+            }
+            String pin = a.getGroupId().startsWith("ai.djl") ? DjlArtifacts.pinnedVersion(a.getVersion()) : null;
+            if (pin != null) {
+                a = a.setVersion(pin);
+                pinned.add(key(a));
+            } else {
+                String aligned = djl.alignedVersion(a);
+                if (aligned != null && kernelVersion(a) == null) {
+                    notices.add(DjlArtifacts.alignedNotice(key(a), a.getVersion(), aligned));
+                    a = a.setVersion(aligned);
+                }
+            }
+            d = d.setArtifact(a);
+            String kernelVersion = kernelVersion(a);
+            String earlier = onClassPath.get(fullKey(a));
+            if (kernelVersion != null) {
+                if (kernelVersion.equals(a.getVersion())) sameVersion.add(key(a) + " " + kernelVersion);
+                else notices.add("using the kernel's " + key(a) + " " + kernelVersion + " (asked " + a.getVersion() + ")");
+            } else if (earlier != null) {
+                if (!earlier.equals(a.getVersion())) {
+                    notices.add("using " + key(a) + " " + earlier + " added earlier (asked " + a.getVersion() + ")");
+                }
+            } else {
+                wanted.add(d);
+            }
+        }
+        if (!sameVersion.isEmpty()) notices.add(0, "using the kernel's " + String.join(", ", sameVersion));
+        return new Triage(notices, wanted, pinned);
     }
 
     private static List<Dependency> managedBy(RepositorySystem repoSystem, RepositorySystemSession session, Dependency bom,

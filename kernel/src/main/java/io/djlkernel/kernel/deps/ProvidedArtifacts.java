@@ -61,18 +61,22 @@ public final class ProvidedArtifacts {
         } catch (IOException ignored) {
             // no build list (a build without the dependency plugin): the other sources remain
         }
-        Set<Path> roots = new LinkedHashSet<>();
+        Path kernel = null;
         CodeSource source = ProvidedArtifacts.class.getProtectionDomain().getCodeSource();
         if (source != null && source.getLocation() != null) {
             try {
-                roots.add(Path.of(source.getLocation().toURI()));
+                kernel = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
             } catch (URISyntaxException | IllegalArgumentException ignored) {
                 // not a file location: nothing to scan there
             }
         }
+        Set<Path> roots = new LinkedHashSet<>();
+        // the build's list already names everything shaded into the kernel jar: reading its thousands of entries again
+        // would only slow the kernel's start
+        if (kernel != null && found.isEmpty()) roots.add(kernel);
         String classPath = System.getProperty("java.class.path", "");
         for (String entry : classPath.split(File.pathSeparator)) {
-            if (!entry.isBlank()) roots.add(Path.of(entry));
+            if (!entry.isBlank() && !Path.of(entry).toAbsolutePath().normalize().equals(kernel)) roots.add(Path.of(entry));
         }
         scan(new ArrayList<>(roots)).asMap().forEach(found::putIfAbsent);
         // the natives jar is on the kernel jar's manifest Class-Path, which java.class.path does not list

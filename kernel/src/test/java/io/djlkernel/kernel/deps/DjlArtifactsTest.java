@@ -140,6 +140,38 @@ class DjlArtifactsTest {
     }
 
     @Test
+    void aPomsDependencyManagementWinsOverTheAlignment() throws Exception {
+        DjlRepo repo = new DjlRepo(temp.resolve("remote"));
+        PomDependencies.Result pom = PomDependencies.parse("""
+                <project>
+                  <dependencyManagement><dependencies>
+                    <dependency><groupId>ai.djl</groupId><artifactId>model-zoo</artifactId><version>0.23.0</version></dependency>
+                  </dependencies></dependencyManagement>
+                  <dependencies>
+                    <dependency><groupId>com.example</groupId><artifactId>d2l-utils</artifactId><version>1.0</version></dependency>
+                    <dependency><groupId>ai.djl</groupId><artifactId>basicdataset</artifactId><version>[0.23.0]</version></dependency>
+                  </dependencies>
+                </project>
+                """, "the cell");
+        try (MavenResolver resolver = resolver(null, repo.url())) {
+            MavenResolver.Resolution r = resolver.resolve(new MavenResolver.Request(pom.dependencies(), pom.managed(), pom.boms(),
+                    pom.repositories()), null);
+            assertEquals(List.of("d2l-utils-1.0.jar", "basicdataset-0.23.0.jar", "model-zoo-0.23.0.jar", "commons-csv-1.14.1.jar"),
+                    MavenResolverTest.names(r.files()));
+        }
+    }
+
+    @Test
+    void theKernelsAnswersNeedNoReadableSettings() throws Exception {
+        Path broken = temp.resolve("broken-settings.xml");
+        Files.writeString(broken, "<settings><offline>maybe");
+        try (MavenResolver resolver = resolver(broken, "http://127.0.0.1:9/maven2")) {
+            assertEquals(List.of("using the kernel's ai.djl:api 0.36.0 (asked 0.23.0)"),
+                    resolver.resolve(coords("ai.djl:api:0.23.0"), null).notices());
+        }
+    }
+
+    @Test
     void withoutDjlInTheKernelNothingIsRefusedOrMoved() {
         DjlArtifacts none = new DjlArtifacts(new ProvidedArtifacts(Map.of()));
         assertNull(none.refusal(Coordinate.parse("ai.djl.mxnet:mxnet-engine:0.23.0").toArtifact()));
