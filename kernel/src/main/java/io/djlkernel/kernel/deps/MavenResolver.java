@@ -42,6 +42,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -203,7 +204,7 @@ public final class MavenResolver implements AutoCloseable {
         Map<String, String> pomProblems = new ConcurrentHashMap<>();
         Map<String, String> refused = new ConcurrentHashMap<>();
         Map<String, String> alignedDependencies = new ConcurrentHashMap<>();
-        Set<String> pinned = new java.util.HashSet<>();
+        Set<String> pinned = new HashSet<>();
         DependencySelector selector = AndDependencySelector.newInstance(sessions.getDependencySelector(),
                 new AlreadyThereSelector(skipped, refused));
         List<RemoteRepository> declared = declaredRepositories(settings, request.repositories());
@@ -275,7 +276,7 @@ public final class MavenResolver implements AutoCloseable {
     }
 
     private Triage triage(List<Dependency> direct) {
-        Set<String> pinned = new java.util.HashSet<>();
+        Set<String> pinned = new HashSet<>();
         List<String> notices = new ArrayList<>();
         List<String> sameVersion = new ArrayList<>();
         List<Dependency> wanted = new ArrayList<>();
