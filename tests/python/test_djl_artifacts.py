@@ -185,3 +185,30 @@ def test_basicdataset_resolves_at_the_kernels_djl_version_against_its_api(kernel
     downloaded = files_under(home / "repository")
     assert not any("/ai/djl/api/" in "/" + f for f in downloaded), downloaded
     assert not any("fashion" in f.lower() for f in files_under(home)), "a dataset was downloaded"
+
+
+# d2l-java's utils/djl-imports notebook, first cell, as it stands (loaded by 51 of its notebooks)
+D2L_IMPORTS_CELL = """%maven ai.djl:basicdataset:0.20.0
+%maven ai.djl.mxnet:mxnet-engine:0.20.0
+%maven org.slf4j:slf4j-simple:1.7.36"""
+
+
+@pytest.mark.skipif(not central_reachable(), reason="needs Maven Central")
+def test_d2l_imports_cell_runs_and_the_notebook_goes_on(kernel, home):
+    _, kc = kernel
+    write_settings(home, ONLINE_SETTINGS)
+    try:
+        status, stdout, _, error = run(kc, D2L_IMPORTS_CELL, timeout=180)
+    finally:
+        write_settings(home, OFFLINE_SETTINGS)
+    assert status == "ok", error
+    djl_lines = [line for line in stdout.splitlines() if "ai.djl" in line]
+    assert djl_lines == [
+        f"using ai.djl:basicdataset {DJL} (asked 0.20.0) to match the kernel's DJL {DJL};"
+        " to force 0.20.0: %maven ai.djl:basicdataset:[0.20.0]",
+        f"ai.djl.mxnet:mxnet-engine {MXNET_LINE}",
+    ], stdout
+    jars = [Path(u).name for u in re.split(r"\\n|\n", value(kc, CELL_URLS))]
+    assert not any(j.startswith(("api-", "mxnet-")) for j in jars), jars
+    assert value(kc, "import ai.djl.ndarray.*;\nimport ai.djl.training.dataset.*;\n"
+                     "NDManager.newBaseManager().ones(new ai.djl.ndarray.types.Shape(2)).sum().getFloat()") == "2.0"
