@@ -68,6 +68,16 @@ final class DjlArtifacts {
         return djlVersion;
     }
 
+    /** The warning for a DJL library pinned to another DJL version than the loaded one, else null. */
+    String pinnedNotice(Artifact a) {
+        if (djlVersion == null || !isDjlLibrary(a) || a.getVersion().equals(djlVersion)
+                || !DJL_VERSION.matcher(a.getVersion()).matches()) {
+            return null;
+        }
+        return a.getGroupId() + ":" + a.getArtifactId() + " " + a.getVersion() + " as pinned, on the kernel's DJL " + djlVersion
+                + ": calls into DJL that changed since may fail with NoSuchMethodError";
+    }
+
     String djlVersion() {
         return djlVersion;
     }

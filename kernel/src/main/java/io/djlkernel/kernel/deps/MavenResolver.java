@@ -291,6 +291,8 @@ public final class MavenResolver implements AutoCloseable {
             if (pin != null) {
                 a = a.setVersion(pin);
                 pinned.add(key(a));
+                String notice = djl.pinnedNotice(a);
+                if (notice != null && kernelVersion(a) == null) notices.add(notice);
             } else {
                 String aligned = djl.alignedVersion(a);
                 if (aligned != null && kernelVersion(a) == null) {

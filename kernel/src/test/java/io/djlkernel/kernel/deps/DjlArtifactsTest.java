@@ -122,7 +122,9 @@ class DjlArtifactsTest {
         try (MavenResolver resolver = resolver(null, repo.url())) {
             MavenResolver.Resolution r = resolver.resolve(coords("ai.djl:basicdataset:[0.23.0]"), null);
             assertEquals(List.of("basicdataset-0.23.0.jar", "commons-csv-1.14.1.jar"), MavenResolverTest.names(r.files()));
-            assertEquals(List.of("using the kernel's ai.djl:api 0.36.0 (asked 0.23.0)"), r.notices());
+            assertEquals(List.of("ai.djl:basicdataset 0.23.0 as pinned, on the kernel's DJL 0.36.0: calls into DJL that"
+                    + " changed since may fail with NoSuchMethodError", "using the kernel's ai.djl:api 0.36.0 (asked 0.23.0)"),
+                    r.notices());
         }
     }
 
