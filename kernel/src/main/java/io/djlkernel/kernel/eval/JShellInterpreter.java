@@ -149,12 +149,13 @@ public final class JShellInterpreter implements Interpreter {
     private EvalResult outcome(List<SnippetEvent> events, CellSplitter.Piece piece, ErrorFormatter.Cell cell)
             throws EvalException {
         SnippetEvent primary = null;
+        Set<String> carriedOver = control.loader().takeCarriedOver();
         for (SnippetEvent event : events) {
             track(event);
             if (event.causeSnippet() == null) {
                 primary = event;
             } else if (event.snippet() instanceof VarSnippet && event.status().isActive()
-                    && event.previousStatus().isActive()) {
+                    && event.previousStatus().isActive() && !carriedOver.contains(((VarSnippet) event.snippet()).name())) {
                 System.err.println("note: variable " + ((VarSnippet) event.snippet()).name()
                         + " was reset because a declaration it uses changed");
             }

@@ -26,6 +26,11 @@ final class SnippetClassLoader extends URLClassLoader implements LoaderDelegate 
     private final Map<String, byte[]> declared = new ConcurrentHashMap<>();
     private final Map<String, Class<?>> loaded = new ConcurrentHashMap<>();
     private final Set<String> kernelClasspath;
+    /** The newest wrapper class of each snippet ({@code REPL.$JShell$57}, {@code ...57B}, ... share "REPL.$JShell$57"). */
+    private final Map<String, Class<?>> newestWrapper = new ConcurrentHashMap<>();
+    /** Variables whose values moved to a recompiled wrapper since {@link #takeCarriedOver} was last called. */
+    private final Set<String> carriedOver = ConcurrentHashMap.newKeySet();
+    private static final java.util.regex.Pattern WRAPPER = java.util.regex.Pattern.compile("(.*\\$JShell\\$\\d+)[A-Z]*");
 
     SnippetClassLoader(ClassLoader parent) {
         super("cells", new URL[0], parent);
@@ -44,11 +49,54 @@ final class SnippetClassLoader extends URLClassLoader implements LoaderDelegate 
                 Class<?> klass = loadClass(cbc.name());
                 loaded.put(cbc.name(), klass);
                 klass.getDeclaredMethods(); // links now, so a bad class fails here and not in the middle of a cell
+                carryOverVariables(cbc.name(), klass);
                 installed[i++] = true;
             }
         } catch (Throwable e) {
             throw new ClassInstallException("cannot load " + classes[i].name() + ": " + e, installed);
         }
+    }
+
+    /**
+     * JShell recompiles a variable's snippet when an import or declaration it depends on changes (a notebook's
+     * {@code import ai.djl.*;} after {@code NDManager manager = ...}), and the recompiled wrapper starts with the
+     * field's default value: the variable would be reset to null. Its value is carried over instead when it still
+     * fits the field's type. A snippet that declares the variable anew runs its initializer after this, so an
+     * explicit re-declaration still wins.
+     */
+    private void carryOverVariables(String name, Class<?> wrapper) {
+        java.util.regex.Matcher m = WRAPPER.matcher(name);
+        if (!m.matches()) return;
+        Class<?> previous = newestWrapper.put(m.group(1), wrapper);
+        if (previous == null || previous == wrapper) return;
+        for (java.lang.reflect.Field field : wrapper.getDeclaredFields()) {
+            int mods = field.getModifiers();
+            if (!java.lang.reflect.Modifier.isStatic(mods) || java.lang.reflect.Modifier.isFinal(mods) || field.isSynthetic()) {
+                continue;
+            }
+            try {
+                java.lang.reflect.Field old = previous.getDeclaredField(field.getName());
+                if (!java.lang.reflect.Modifier.isStatic(old.getModifiers())) continue;
+                old.setAccessible(true);
+                field.setAccessible(true);
+                Object value = old.get(null);
+                if (field.getType().isPrimitive() ? field.getType() == old.getType() : field.getType().isInstance(value)) {
+                    field.set(null, value);
+                    carriedOver.add(field.getName());
+                } else if (value == null && !field.getType().isPrimitive()) {
+                    carriedOver.add(field.getName()); // it was null: nothing is lost
+                }
+            } catch (NoSuchFieldException | IllegalAccessException | RuntimeException e) {
+                // a different shape of snippet: nothing to carry over
+            }
+        }
+    }
+
+    /** The variables whose values were carried over to recompiled wrappers since the last call; clears the list. */
+    Set<String> takeCarriedOver() {
+        Set<String> names = Set.copyOf(carriedOver);
+        carriedOver.removeAll(names);
+        return names;
     }
 
     @Override

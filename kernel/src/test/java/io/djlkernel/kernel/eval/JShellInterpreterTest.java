@@ -253,6 +253,18 @@ class JShellInterpreterTest {
     }
 
     @Test
+    void anImportThatRecompilesAVariableKeepsItsValue() throws Exception {
+        java.eval("import java.util.concurrent.atomic.*;");
+        java.eval("AtomicInteger counter = new AtomicInteger(41); int plain = 7; AtomicInteger none = null;");
+        java.eval("counter.incrementAndGet();");
+        java.eval("import java.util.concurrent.atomic.AtomicInteger;"); // JShell recompiles what uses the name
+        java.eval("import java.util.concurrent.*;");
+        assertEquals(42, java.eval("counter.get()").value());
+        assertEquals(7, java.eval("plain").value());
+        assertEquals(3, java.eval("int plain = 3; plain").value(), "a declaration made anew still wins");
+    }
+
+    @Test
     void codeThatNoContinuationCanFixIsInvalid() {
         for (String invalid : List.of("class {", "int 3x = 1;", "int 3x", "void f() { int 2y; }", "x = = 1;",
                 "String s = \"abc", "int a = 1; class {", "for (int i = 0; i < 3; i++) { int 9z = i;")) {
