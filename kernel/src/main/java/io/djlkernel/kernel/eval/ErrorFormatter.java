@@ -111,12 +111,20 @@ final class ErrorFormatter {
                 List.of(BOLD_RED + "UnresolvedReferenceException" + RESET + ": " + value), e);
     }
 
+    /** "class Training", "method train", "variable x": what a note names (a snippet's first line may be blank). */
+    private static String describe(Snippet snippet) {
+        if (snippet instanceof jdk.jshell.TypeDeclSnippet type) return type.subKind().name().toLowerCase().replace("_subkind", "")
+                .replace('_', ' ') + " " + type.name();
+        if (snippet instanceof jdk.jshell.MethodSnippet method) return "method " + method.name();
+        if (snippet instanceof jdk.jshell.VarSnippet variable) return "variable " + variable.name();
+        return snippet.source().lines().filter(l -> !l.isBlank()).findFirst().orElse("a declaration").strip();
+    }
+
     String recoverable(JShell shell, Snippet snippet) {
         String missing = snippet instanceof jdk.jshell.DeclarationSnippet
                 ? shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet).collect(Collectors.joining(", "))
                 : "";
-        return "note: " + snippet.source().lines().findFirst().orElse("").strip()
-                + " was declared, but it cannot be used until " + (missing.isEmpty() ? "what it refers to" : missing)
+        return "note: " + describe(snippet) + " was declared, but it cannot be used until " + (missing.isEmpty() ? "what it refers to" : missing)
                 + " is declared";
     }
 
