@@ -48,6 +48,11 @@ public final class MimeBundle {
         return wanted == null || wanted.contains(mimeType);
     }
 
+    /** An empty bundle that wants the same MIME types as this one (for a renderer that adds to another's output). */
+    public MimeBundle emptyLike() {
+        return new MimeBundle(wanted);
+    }
+
     public static MimeBundle of(String mimeType, Object value) {
         return new MimeBundle().put(mimeType, value);
     }
