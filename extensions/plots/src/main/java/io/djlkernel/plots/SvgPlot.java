@@ -534,6 +534,8 @@ final class SvgPlot {
                 int every = Math.max(1, (int) Math.ceil(categories.size() / 12.0));
                 for (int i = 0; i < categories.size(); i += every) {
                     String label = categories.get(i);
+                    Double numeric = number(label); // histogram bin centres beside categorical bars
+                    if (numeric != null) label = format(Double.parseDouble(String.format(Locale.ROOT, "%.4g", numeric)));
                     ticks.add(new Tick(i, label.length() > 14 ? label.substring(0, 13) + "…" : label));
                 }
                 return ticks;
