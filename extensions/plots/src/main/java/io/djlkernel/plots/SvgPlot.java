@@ -18,6 +18,8 @@ import java.util.Set;
 final class SvgPlot {
     private static final String[] PALETTE = {
         "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
     private static final Set<String> DRAWN = Set.of("scatter", "scattergl", "bar", "histogram", "heatmap");
 
     private final StringBuilder svg = new StringBuilder();
@@ -99,6 +101,8 @@ final class SvgPlot {
             int cols = rows == 0 ? 0 : list(z.get(0)).size();
             if (xs.isEmpty()) xs = indices(cols);
             if (ys.isEmpty()) ys = indices(rows);
+            xs = parsed(xs);
+            ys = parsed(ys);
             t.put("x", xs);
             t.put("y", ys);
             x.addAll(xs);
@@ -107,6 +111,8 @@ final class SvgPlot {
         }
         if (xs.isEmpty()) xs = indices(ys.size());
         if (ys.isEmpty()) ys = indices(xs.size());
+        xs = parsed(xs);
+        ys = parsed(ys);
         t.put("x", xs);
         t.put("y", ys);
         x.addAll(xs);
@@ -357,7 +363,7 @@ final class SvgPlot {
         }
         if (v instanceof String) {
             String s = ((String) v).trim();
-            if (s.isEmpty() || !s.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) return null;
+            if (s.isEmpty() || !NUMBER.matcher(s).matches()) return null;
             return Double.parseDouble(s);
         }
         return null;
@@ -377,6 +383,16 @@ final class SvgPlot {
         return v instanceof List ? (List<?>) v : List.of();
     }
 
+    /** Numbers written as strings parsed once: every later look at a value is then an instanceof check. */
+    private static List<Object> parsed(List<?> values) {
+        List<Object> out = new ArrayList<>(values.size());
+        for (Object v : values) {
+            Double d = v instanceof String ? number(v) : null;
+            out.add(d != null ? d : v);
+        }
+        return out;
+    }
+
     private static List<Object> indices(int n) {
         List<Object> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) out.add((double) i);
@@ -387,8 +403,14 @@ final class SvgPlot {
         return Math.max(lo, Math.min(hi, v));
     }
 
+    /** Coordinates with two decimals; String.format is too slow for 10^4 points. */
     private static String f(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
+        if (!Double.isFinite(v)) return "0";
+        long hundredths = Math.round(v * 100);
+        String sign = hundredths < 0 ? "-" : "";
+        long abs = Math.abs(hundredths);
+        long frac = abs % 100;
+        return sign + (abs / 100) + (frac < 10 ? ".0" : ".") + frac;
     }
 
     static String format(double v) {
