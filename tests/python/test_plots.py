@@ -98,6 +98,16 @@ def test_asking_for_one_type_sends_only_that_one(kc):
     assert ET.fromstring(data[SVG]).tag == SVG_NS + "svg"
 
 
+def test_asking_for_html_only_brings_the_chart_too(kc):
+    # d2l-java's chapters: render(LinePlot.create(...), "text/html") as the cell's value; without a user renderer
+    # there is no HTML, but the chart and its SVG still come for front ends that can show them
+    reply, outputs = run(kc, 'display(fig, "text/html");')
+    assert reply["status"] == "ok"
+    data = bundle(outputs, "display_data")
+    assert PLOTLY in data and SVG in data
+    assert data[PLOTLY]["layout"]["title"] == {"text": "Squares"}
+
+
 def test_a_users_renderer_for_figure_keeps_its_types_and_ours_join_them(kc):
     # what d2l-java's plot-utils does through IJava's API: its own HTML for every Figure
     reply, outputs = run(kc, 'registerRenderer(Figure.class, (f, out) -> out.put("text/html", "<div>user chart</div>"));\nfig')
@@ -105,3 +115,6 @@ def test_a_users_renderer_for_figure_keeps_its_types_and_ours_join_them(kc):
     data = bundle(outputs, "execute_result")
     assert data["text/html"] == "<div>user chart</div>"
     check_squares(data)
+    reply, outputs = run(kc, 'display(fig, "text/html");')
+    data = bundle(outputs, "display_data")
+    assert data["text/html"] == "<div>user chart</div>" and PLOTLY in data

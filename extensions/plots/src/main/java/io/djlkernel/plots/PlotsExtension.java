@@ -2,6 +2,8 @@ package io.djlkernel.plots;
 
 import io.djlkernel.api.Extension;
 import io.djlkernel.api.KernelContext;
+import io.djlkernel.api.display.MimeBundle;
+import java.util.Set;
 
 /**
  * Tablesaw/plotly figures shown without a CDN: a supplementary renderer for {@value PlotlyFigures#FIGURE_CLASS}
@@ -18,6 +20,7 @@ public final class PlotsExtension implements Extension {
     @Override
     public void register(KernelContext kernel) {
         if (kernel.renderers() == null) return;
-        kernel.renderers().registerSupplement(PlotlyFigures.FIGURE_CLASS, PlotlyFigures::addTo);
+        // d2l-java's chapters ask for text/html only (render(LinePlot.create(...), "text/html")): the chart comes too
+        kernel.renderers().registerSupplement(PlotlyFigures.FIGURE_CLASS, Set.of(MimeBundle.TEXT_HTML), PlotlyFigures::addTo);
     }
 }

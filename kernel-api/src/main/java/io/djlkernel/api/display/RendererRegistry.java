@@ -14,6 +14,16 @@ public interface RendererRegistry {
      * run in registration order.
      */
     default void registerSupplement(String typeName, Renderer<Object> supplement) {
+        registerSupplement(typeName, java.util.Set.of(), supplement);
+    }
+
+    /**
+     * A supplement that also answers requests for only some types: when a caller asks for any of {@code standsInFor}
+     * (e.g. {@code render(figure, "text/html")}, as d2l-java's notebooks do), the supplement runs as for a full
+     * render and all its types are kept beside the requested ones, for front ends that rank them higher (a plotly
+     * chart instead of HTML that needs a CDN). Requests for other types only are left as they are.
+     */
+    default void registerSupplement(String typeName, java.util.Set<String> standsInFor, Renderer<Object> supplement) {
         throw new UnsupportedOperationException(getClass().getName() + " does not take supplementary renderers");
     }
 

@@ -7,6 +7,7 @@ import io.djlkernel.api.display.RendererRegistry;
 import java.awt.image.RenderedImage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
@@ -101,13 +102,14 @@ public final class DefaultRendererRegistry implements RendererRegistry {
     }
 
     @Override
-    public void registerSupplement(String typeName, Renderer<Object> supplement) {
+    public void registerSupplement(String typeName, Set<String> standsInFor, Renderer<Object> supplement) {
         Objects.requireNonNull(typeName, "typeName");
         Objects.requireNonNull(supplement, "supplement");
+        Supplement added = new Supplement(supplement, Set.copyOf(standsInFor));
         synchronized (lock) {
-            Map<String, List<Renderer<Object>>> supplements = new HashMap<>(state.supplements);
-            List<Renderer<Object>> forType = new ArrayList<>(supplements.getOrDefault(typeName, List.of()));
-            forType.add(supplement);
+            Map<String, List<Supplement>> supplements = new HashMap<>(state.supplements);
+            List<Supplement> forType = new ArrayList<>(supplements.getOrDefault(typeName, List.of()));
+            forType.add(added);
             supplements.put(typeName, List.copyOf(forType));
             state = new State(state.renderers, Collections.unmodifiableMap(supplements));
         }
@@ -121,11 +123,18 @@ public final class DefaultRendererRegistry implements RendererRegistry {
     @Override
     public MimeBundle render(Object value, String... mimeTypes) {
         if (mimeTypes.length == 0) return render(value);
-        return render(value, MimeBundle.requesting(mimeTypes)).only(mimeTypes);
+        Set<String> kept = new java.util.LinkedHashSet<>(Arrays.asList(mimeTypes));
+        MimeBundle out = render(value, MimeBundle.requesting(mimeTypes), kept);
+        return out.only(kept.toArray(new String[0]));
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private MimeBundle render(Object value, MimeBundle out) {
+        return render(value, out, null);
+    }
+
+    /** {@code kept}: for a request of some types only, the types to send; supplements standing in for one add theirs. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private MimeBundle render(Object value, MimeBundle out, Set<String> kept) {
         State current = state;
         Renderer renderer = value == null ? NONE : current.lookup.get(value.getClass());
         String failure = null;
@@ -140,10 +149,11 @@ public final class DefaultRendererRegistry implements RendererRegistry {
             }
         }
         if (value != null) {
-            for (Renderer<Object> supplement : current.supplementLookup.get(value.getClass())) {
-                MimeBundle extra = out.emptyLike();
+            for (Supplement supplement : current.supplementLookup.get(value.getClass())) {
+                boolean standsIn = kept != null && !Collections.disjoint(supplement.standsInFor, kept);
+                MimeBundle extra = standsIn ? new MimeBundle() : out.emptyLike();
                 try {
-                    supplement.render(value, extra);
+                    supplement.renderer.render(value, extra);
                 } catch (RuntimeException | LinkageError e) {
                     String note = "\n(a supplementary renderer for " + value.getClass().getName() + " failed: "
                             + PlainText.safeToString(e) + ")";
@@ -152,6 +162,9 @@ public final class DefaultRendererRegistry implements RendererRegistry {
                 }
                 extra.data().forEach(out.data()::putIfAbsent);
                 extra.metadata().forEach(out.metadata()::putIfAbsent);
+                if (standsIn) {
+                    extra.data().keySet().stream().filter(t -> !t.equals(MimeBundle.TEXT_PLAIN)).forEach(kept::add);
+                }
             }
         }
         Object plain = out.data().get(MimeBundle.TEXT_PLAIN);
@@ -202,6 +215,16 @@ public final class DefaultRendererRegistry implements RendererRegistry {
         }
     }
 
+    private static final class Supplement {
+        final Renderer<Object> renderer;
+        final Set<String> standsInFor;
+
+        Supplement(Renderer<Object> renderer, Set<String> standsInFor) {
+            this.renderer = renderer;
+            this.standsInFor = standsInFor;
+        }
+    }
+
     /** One set of registrations and the lookups cached for it. */
     private static final class State {
         final Map<Class<?>, Renderer<?>> renderers;
@@ -213,12 +236,12 @@ public final class DefaultRendererRegistry implements RendererRegistry {
             }
         };
 
-        final Map<String, List<Renderer<Object>>> supplements;
-        final ClassValue<List<Renderer<Object>>> supplementLookup = new ClassValue<>() {
+        final Map<String, List<Supplement>> supplements;
+        final ClassValue<List<Supplement>> supplementLookup = new ClassValue<>() {
             @Override
-            protected List<Renderer<Object>> computeValue(Class<?> type) {
+            protected List<Supplement> computeValue(Class<?> type) {
                 if (supplements.isEmpty()) return List.of();
-                List<Renderer<Object>> found = new ArrayList<>();
+                List<Supplement> found = new ArrayList<>();
                 for (String name : typeNames(type)) {
                     found.addAll(supplements.getOrDefault(name, List.of()));
                 }
@@ -226,7 +249,7 @@ public final class DefaultRendererRegistry implements RendererRegistry {
             }
         };
 
-        State(Map<Class<?>, Renderer<?>> renderers, Map<String, List<Renderer<Object>>> supplements) {
+        State(Map<Class<?>, Renderer<?>> renderers, Map<String, List<Supplement>> supplements) {
             this.renderers = renderers;
             this.supplements = supplements;
         }

@@ -66,6 +66,27 @@ class SupplementaryRenderersTest {
     }
 
     @Test
+    void supplementStandingInForHtmlJoinsARequestForHtmlOnly() {
+        DefaultRendererRegistry registry = new DefaultRendererRegistry();
+        registry.register(LineChart.class, (chart, out) -> {
+            if (out.wants(MimeBundle.TEXT_HTML)) out.put(MimeBundle.TEXT_HTML, "<script src=cdn>");
+            if (out.wants("text/latex")) out.put("text/latex", "x");
+        });
+        registry.registerSupplement(LineChart.class.getName(), Set.of(MimeBundle.TEXT_HTML), (chart, out) -> {
+            out.put(PLOT, "p");
+            out.put("image/svg+xml", "<svg/>");
+            out.put(MimeBundle.TEXT_PLAIN, "chart");
+        });
+
+        MimeBundle html = registry.render(new LineChart(), MimeBundle.TEXT_HTML);
+        assertEquals(java.util.List.of(MimeBundle.TEXT_HTML, PLOT, "image/svg+xml"), new java.util.ArrayList<>(html.data().keySet()));
+        assertEquals("<script src=cdn>", html.data().get(MimeBundle.TEXT_HTML));
+
+        MimeBundle latex = registry.render(new LineChart(), "text/latex");
+        assertEquals(Set.of("text/latex"), latex.data().keySet(), "other requests stay as asked");
+    }
+
+    @Test
     void failingSupplementKeepsTheMainOutputAndSaysWhatFailed() {
         DefaultRendererRegistry registry = new DefaultRendererRegistry();
         registry.register(LineChart.class, (chart, out) -> out.put(MimeBundle.TEXT_HTML, "<b>kept</b>"));
