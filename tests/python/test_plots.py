@@ -118,3 +118,28 @@ def test_a_users_renderer_for_figure_keeps_its_types_and_ours_join_them(kc):
     reply, outputs = run(kc, 'display(fig, "text/html");')
     data = bundle(outputs, "display_data")
     assert data["text/html"] == "<div>user chart</div>" and PLOTLY in data
+
+
+def test_saved_notebook_keeps_a_static_chart_for_github_and_nbconvert(tmp_path):
+    """A notebook executed with nbclient (as `jupyter nbconvert --execute`) and saved: the stored output carries the
+    chart as SVG (what GitHub's viewer and nbconvert 7 show inline, no JavaScript, no network) beside the plotly JSON.
+    Not the HTML export: Debian's nbconvert 6.5 passes every SVG output through lxml's cleaner, which drops all SVG
+    elements (matplotlib's too); nbconvert 7 does not."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "java", "display_name": "Java", "language": "java"}
+    nb.cells.append(nbformat.v4.new_code_cell(SETUP + "fig"))
+    NotebookClient(nb, timeout=300, kernel_name="java").execute()
+    path = tmp_path / "plot.ipynb"
+    nbformat.write(nb, str(path))
+
+    saved = nbformat.read(str(path), as_version=4)
+    nbformat.validate(saved)
+    output = saved.cells[0].outputs[-1]
+    assert output["output_type"] == "execute_result"
+    assert {PLOTLY, SVG, "text/plain"} <= set(output["data"])
+    svg = ET.fromstring(output["data"][SVG])
+    assert [e.text for e in svg.iter(SVG_NS + "text") if e.get("class") == "title"] == ["Squares"]
+    assert any("line" in e.get("class", "").split() for e in svg.iter(SVG_NS + "path"))
