@@ -5,7 +5,7 @@
  */
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
-import { fitLayout, FigureDoc, needsRelayout, parseFigure } from './model/plotly';
+import { fitLayout, FigureDoc, needsRelayout, parseFigure, ThemeColors, themedLayout } from './model/plotly';
 
 type PlotlyModule = (typeof import('plotly.js-dist-min'))['default'];
 
@@ -16,6 +16,16 @@ function loadPlotly(): Promise<PlotlyModule> {
     plotly = import('plotly.js-dist-min').then(m => ((m as { default?: unknown }).default ?? m) as PlotlyModule);
   }
   return plotly;
+}
+
+/** JupyterLab's theme as its body attributes and CSS variables say (read at each draw). */
+function currentTheme(): ThemeColors {
+  const style = getComputedStyle(document.body);
+  return {
+    dark: document.body.dataset.jpThemeLight === 'false',
+    font: style.getPropertyValue('--jp-ui-font-color1').trim() || '#e0e0e0',
+    grid: style.getPropertyValue('--jp-border-color2').trim() || '#444444'
+  };
 }
 
 export class PlotlyChart extends Widget implements IRenderMime.IRenderer {
@@ -44,7 +54,7 @@ export class PlotlyChart extends Widget implements IRenderMime.IRenderer {
 
   private async draw(Plotly: PlotlyModule): Promise<void> {
     if (!this.figure || this.isDisposed) return;
-    const layout = fitLayout(this.figure.layout, this.node.clientWidth);
+    const layout = themedLayout(fitLayout(this.figure.layout, this.node.clientWidth), currentTheme());
     this.drawnWidth = layout.width as number;
     const config = { responsive: false, displaylogo: false, ...this.figure.config };
     // the JSON comes from the kernel: plotly validates it, our types only describe its shape

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitLayout, needsRelayout, parseFigure, PLOTLY_RANK } from '../src/model/plotly';
+import { fitLayout, needsRelayout, parseFigure, PLOTLY_RANK, themedLayout } from '../src/model/plotly';
 
 // What the kernel's PlotlyFigures writes for tablesaw's LinePlot.create("Sine", table, "x", "y").
 const linePlot = {
@@ -49,5 +49,20 @@ describe('sizing in the output area', () => {
 describe('renderer rank', () => {
   it('puts plotly ahead of the HTML (50), SVG (80) and PNG (90) fallbacks and of the tensor viewer (10)', () => {
     expect(PLOTLY_RANK).toBeLessThan(10);
+  });
+});
+
+describe('theme', () => {
+  const dark = { dark: true, font: '#eeeeee', grid: '#333333' };
+  it('leaves light themes to plotly and follows a dark one where the figure says nothing', () => {
+    expect(themedLayout(linePlot.layout, { ...dark, dark: false })).toBe(linePlot.layout);
+    const themed = themedLayout(linePlot.layout, dark);
+    expect(themed).toMatchObject({ paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)', font: { color: '#eeeeee' } });
+    expect(themed.xaxis).toEqual({ title: { text: 'x' }, gridcolor: '#333333', zerolinecolor: '#333333' });
+    expect(linePlot.layout.xaxis).toEqual({ title: { text: 'x' } }); // the figure itself is not changed
+  });
+  it('keeps colours the figure sets', () => {
+    const themed = themedLayout({ paper_bgcolor: 'white', font: { color: 'black', size: 14 }, yaxis: { gridcolor: 'red' } }, dark);
+    expect(themed).toMatchObject({ paper_bgcolor: 'white', font: { color: 'black', size: 14 }, yaxis: { gridcolor: 'red', zerolinecolor: '#333333' } });
   });
 });

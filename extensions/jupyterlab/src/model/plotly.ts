@@ -67,3 +67,31 @@ export function needsRelayout(layout: JsonObject, drawnWidth: number, containerW
   const next = fitLayout(layout, containerWidth).width as number;
   return Math.abs(next - drawnWidth) >= 2;
 }
+
+/** Colours of JupyterLab's theme that a figure follows where it does not set its own. */
+export interface ThemeColors {
+  dark: boolean;
+  font: string;
+  grid: string;
+}
+
+/**
+ * The layout in a dark theme: transparent backgrounds, the theme's text colour, grid lines in its border colour,
+ * each only where the figure says nothing itself (tablesaw sets none). Light themes keep plotly's defaults.
+ */
+export function themedLayout(layout: JsonObject, theme: ThemeColors): JsonObject {
+  if (!theme.dark) return layout;
+  const out: JsonObject = { ...layout };
+  out.paper_bgcolor ??= 'rgba(0,0,0,0)';
+  out.plot_bgcolor ??= 'rgba(0,0,0,0)';
+  const font = isObject(out.font) ? { ...out.font } : {};
+  font.color ??= theme.font;
+  out.font = font;
+  for (const key of ['xaxis', 'yaxis']) {
+    const axis = isObject(out[key]) ? { ...(out[key] as JsonObject) } : {};
+    axis.gridcolor ??= theme.grid;
+    axis.zerolinecolor ??= theme.grid;
+    out[key] = axis;
+  }
+  return out;
+}
