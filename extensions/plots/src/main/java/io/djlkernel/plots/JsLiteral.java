@@ -48,6 +48,10 @@ final class JsLiteral {
             case '"':
                 return Html.unescape(string(c));
             default:
+                if (src.startsWith("-Infinity", pos)) { // JSON has no infinities: plotly reads null as a gap
+                    pos += "-Infinity".length();
+                    return null;
+                }
                 if (c == '-' || c == '+' || c == '.' || Character.isDigit(c)) return number();
                 if (Character.isJavaIdentifierStart(c)) return word();
                 throw error("unexpected '" + c + "'");
