@@ -47,4 +47,4 @@ find_jdk25() {
 
 BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
 JUPYTER_PACKAGES=(python3-jupyter-client jupyter-client python3-nbclient python3-nbformat python3-ipykernel)
-TEST_PACKAGES=(python3-jupyter-kernel-test python3-pytest python3-pytest-subtests shellcheck)
+TEST_PACKAGES=(python3-jupyter-kernel-test python3-pytest python3-pytest-subtests shellcheck python3-torch python3-torchvision)

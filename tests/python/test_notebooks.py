@@ -68,6 +68,15 @@ EXPECTED = {
         ("stdout", "rings-0006.params"),                           # saved parameters (6 epochs)
         ("stdout", "the same as before saving"),                   # reloaded model scores the same
     ],
+    "05-state-dict-to-endpoint.ipynb": [
+        ("text/plain", "state_dict → TorchScript by torch.jit.script"),  # converted by the machine's Python
+        ("text/plain", "max abs difference"),                             # checked against eager
+        ("text/plain", "cached: converted earlier"),                      # the second load skips Python
+        ("stdout", "best: red"),
+        ("stdout", '"class":"red"'),                                      # /predict of red.png
+        ("stdout", "eager: class 0 (red)"),                               # the seed's code agrees
+        ("stdout", "stopped best"),
+    ],
 }
 MIN_ACCURACY = 0.9  # notebook 04's test accuracy on its synthetic rings (it reaches ~0.99)
 

@@ -63,7 +63,7 @@ def bundle(outputs, msg_type):
     return found[-1]
 
 
-def check_squares(data):
+def check_squares(data, text=True):
     figure = data[PLOTLY]
     trace = figure["data"][0]
     assert trace["type"] == "scatter" and trace["mode"] == "lines"
@@ -75,7 +75,8 @@ def check_squares(data):
     assert len(lines) == 1 and lines[0].get("d").count("L") == 4
     titles = [e.text for e in svg.iter(SVG_NS + "text") if e.get("class") == "title"]
     assert titles == ["Squares"]
-    assert data["text/plain"] == '<Figure "Squares": 1 trace (scatter)>'
+    if text:
+        assert data["text/plain"] == '<Figure "Squares": 1 trace (scatter)>'
 
 
 def test_displayed_figure_carries_plotly_json_svg_and_text(kc):
@@ -143,3 +144,19 @@ def test_saved_notebook_keeps_a_static_chart_for_github_and_nbconvert(tmp_path):
     svg = ET.fromstring(output["data"][SVG])
     assert [e.text for e in svg.iter(SVG_NS + "text") if e.get("class") == "title"] == ["Squares"]
     assert any("line" in e.get("class", "").split() for e in svg.iter(SVG_NS + "path"))
+
+
+def test_d2l_plot_utils_ijava_renderer_and_render_as_html_still_bring_the_chart(kc):
+    # d2l-java's utils/plot-utils registers its CDN HTML through IJava's API; its chapters end with
+    # render(LinePlot.create(...), "text/html"). The HTML stays what d2l made; the chart comes beside it.
+    register = """import io.github.spencerpark.ijava.IJava;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+IJava.getKernelInstance().getRenderer().createRegistration(Figure.class).preferring(MIMEType.TEXT_HTML)
+    .register((figure, ctx) -> ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> "<div id='d2l'>cdn plot</div>"));"""
+    reply, outputs = run(kc, register)
+    assert reply["status"] == "ok", outputs
+    reply, outputs = run(kc, 'render(fig, "text/html")')
+    assert reply["status"] == "ok", outputs
+    data = bundle(outputs, "execute_result")
+    assert data["text/html"] == "<div id='d2l'>cdn plot</div>"
+    check_squares(data, text=False)  # text/plain is IJava's DisplayData summary: only text/html was asked for

@@ -27,11 +27,25 @@ public final class Display {
         return id;
     }
 
-    /** Shows only the given MIME types of {@code value} (text/plain if none of them is available). */
+    /**
+     * Shows only the given MIME types of {@code value} (text/plain if none of them is available). A
+     * {@link CharSequence} is shown <em>as</em> those types: {@code display("<b>bold</b>", "text/html")},
+     * {@code display("alert('hi')", "application/javascript")}, as in IJava.
+     */
     public static String display(Object value, String... mimeTypes) {
         String id = newDisplayId();
         publisher().display(renderers().render(value, mimeTypes), id);
         return id;
+    }
+
+    /**
+     * Shows {@code value} under a display id of the caller's choosing (e.g. one kept from an earlier cell), so
+     * that {@link #updateDisplay} can replace it; returns that id.
+     */
+    public static String displayWithId(String displayId, Object value, String... mimeTypes) {
+        if (displayId == null || displayId.isEmpty()) throw new IllegalArgumentException("displayWithId needs an id");
+        publisher().display(renderers().render(value, mimeTypes), displayId);
+        return displayId;
     }
 
     /** Replaces what an earlier {@link #display} call showed; {@code displayId} is the id it returned. */
@@ -40,6 +54,14 @@ public final class Display {
             throw new IllegalArgumentException("updateDisplay needs the id that display(...) returned");
         }
         publisher().update(bundleOf(value), displayId);
+    }
+
+    /** As {@link #updateDisplay(String, Object)}, showing only the given MIME types (as {@link #display(Object, String...)}). */
+    public static void updateDisplay(String displayId, Object value, String... mimeTypes) {
+        if (displayId == null || displayId.isEmpty()) {
+            throw new IllegalArgumentException("updateDisplay needs the id that display(...) returned");
+        }
+        publisher().update(renderers().render(value, mimeTypes), displayId);
     }
 
     /**

@@ -53,6 +53,11 @@ public final class MimeBundle {
         return new MimeBundle(wanted);
     }
 
+    /** The MIME types the caller asked for (text/plain included), or null when it wants every representation. */
+    public Set<String> requestedTypes() {
+        return wanted;
+    }
+
     public static MimeBundle of(String mimeType, Object value) {
         return new MimeBundle().put(mimeType, value);
     }

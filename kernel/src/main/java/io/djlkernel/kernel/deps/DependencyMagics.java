@@ -37,7 +37,13 @@ public final class DependencyMagics {
               LATEST or RELEASE), else extension:version. Versions may be ranges.
               Repositories: Maven Central, repositories of active profiles in ~/.m2/settings.xml, and %mavenRepo ones.
               ~/.m2/settings.xml applies: localRepository, offline, mirrors, proxies, servers.
-              Libraries the kernel ships are not added again: the kernel's version is used, with a notice.
+              Libraries the kernel ships are not added again: the kernel's version is used, with a notice. That
+              includes DJL (ai.djl:api, ai.djl.pytorch:pytorch-engine, pytorch-jni, the natives) and its libraries.
+              DJL: ai.djl.pytorch:pytorch-native-* and ai.djl.mxnet:* (MXNet engine, natives) are not added, with
+              one line each: the kernel runs DJL on its own libtorch. Other DJL libraries (ai.djl:basicdataset,
+              model-zoo, ai.djl.huggingface:tokenizers, ...) resolve at the kernel's DJL version so they match the
+              loaded API, also when a dependency asks another; pin a version with Maven's exact-version syntax:
+                %maven ai.djl:basicdataset:[0.23.0]
               As an expression (var jars = %maven g:a:v) it returns the List<Path> of jars added.""";
     static final String MAVEN_REPO_USAGE = """
             %mavenRepo ID URL

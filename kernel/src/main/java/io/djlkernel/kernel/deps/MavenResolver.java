@@ -10,6 +10,8 @@ import org.eclipse.aether.artifact.DefaultArtifact;
 import org.eclipse.aether.collection.CollectRequest;
 import org.eclipse.aether.collection.DependencyCollectionContext;
 import org.eclipse.aether.collection.DependencyCollectionException;
+import org.eclipse.aether.collection.DependencyManagement;
+import org.eclipse.aether.collection.DependencyManager;
 import org.eclipse.aether.collection.DependencySelector;
 import org.eclipse.aether.graph.Dependency;
 import org.eclipse.aether.graph.DependencyNode;
@@ -40,6 +42,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -68,6 +71,7 @@ public final class MavenResolver implements AutoCloseable {
     private final Path localRepositoryOverride;
     private final List<RemoteRepository> baseRepositories;
     private final ProvidedArtifacts provided;
+    private final DjlArtifacts djl;
     private final List<RemoteRepository> added = new ArrayList<>();
     /** groupId:artifactId:extension:classifier -> version, for everything earlier calls returned. */
     private final Map<String, String> onClassPath = new LinkedHashMap<>();
@@ -79,6 +83,7 @@ public final class MavenResolver implements AutoCloseable {
         this.localRepositoryOverride = b.localRepository;
         this.baseRepositories = List.copyOf(b.repositories);
         this.provided = b.provided;
+        this.djl = new DjlArtifacts(b.provided);
     }
 
     public static Builder builder() {
@@ -187,14 +192,21 @@ public final class MavenResolver implements AutoCloseable {
     }
 
     private Resolution doResolve(Request request, DownloadListener listener) throws ResolutionException {
+        // without BOMs the kernel's answers need no settings, repository system or network: d2l's DJL lines
+        // are answered at once, also offline
+        Triage early = request.boms().isEmpty() ? triage(withManagedVersions(request.dependencies(), request.managed())) : null;
+        if (early != null && early.wanted().isEmpty()) return new Resolution(List.of(), early.notices(), List.of());
         MavenSettings settings = MavenSettings.load(userSettings, globalSettings);
         Path localRepo = localRepository(settings);
         RepositorySystem repoSystem = system();
         SessionBuilderSupplier sessions = new SessionBuilderSupplier(repoSystem);
         Map<String, String> skipped = new ConcurrentHashMap<>();
         Map<String, String> pomProblems = new ConcurrentHashMap<>();
+        Map<String, String> refused = new ConcurrentHashMap<>();
+        Map<String, String> alignedDependencies = new ConcurrentHashMap<>();
+        Set<String> pinned = new HashSet<>();
         DependencySelector selector = AndDependencySelector.newInstance(sessions.getDependencySelector(),
-                new AlreadyThereSelector(skipped));
+                new AlreadyThereSelector(skipped, refused));
         List<RemoteRepository> declared = declaredRepositories(settings, request.repositories());
         boolean offline = settings.offline();
         try (RepositorySystemSession.CloseableSession session = sessions.get()
@@ -204,6 +216,7 @@ public final class MavenResolver implements AutoCloseable {
                 .setProxySelector(settings.proxySelector())
                 .setAuthenticationSelector(settings.authenticationSelector())
                 .setDependencySelector(selector)
+                .setDependencyManager(new DjlVersionManager(sessions.getDependencyManager(), pinned, alignedDependencies))
                 .setSystemProperties(System.getProperties())
                 .setConfigProperty(ConfigurationProperties.USER_AGENT, "djl-kernel (Apache Maven Resolver)")
                 .setTransferListener(new Transfers(listener))
@@ -214,26 +227,10 @@ public final class MavenResolver implements AutoCloseable {
             List<RemoteRepository> repos = repoSystem.newResolutionRepositories(session, declared);
             List<Dependency> managed = new ArrayList<>(request.managed());
             for (Dependency bom : request.boms()) managed.addAll(managedBy(repoSystem, session, bom, repos));
-            List<Dependency> direct = withManagedVersions(request.dependencies(), managed);
-            List<String> notices = new ArrayList<>();
-            List<String> sameVersion = new ArrayList<>();
-            List<Dependency> wanted = new ArrayList<>();
-            for (Dependency d : direct) {
-                Artifact a = d.getArtifact();
-                String kernelVersion = kernelVersion(a);
-                String earlier = onClassPath.get(fullKey(a));
-                if (kernelVersion != null) {
-                    if (kernelVersion.equals(a.getVersion())) sameVersion.add(key(a) + " " + kernelVersion);
-                    else notices.add("using the kernel's " + key(a) + " " + kernelVersion + " (asked " + a.getVersion() + ")");
-                } else if (earlier != null) {
-                    if (!earlier.equals(a.getVersion())) {
-                        notices.add("using " + key(a) + " " + earlier + " added earlier (asked " + a.getVersion() + ")");
-                    }
-                } else {
-                    wanted.add(d);
-                }
-            }
-            if (!sameVersion.isEmpty()) notices.add(0, "using the kernel's " + String.join(", ", sameVersion));
+            Triage triage = early != null ? early : triage(withManagedVersions(request.dependencies(), managed));
+            pinned.addAll(triage.pinned());
+            List<String> notices = triage.notices();
+            List<Dependency> wanted = triage.wanted();
             if (wanted.isEmpty()) return new Resolution(List.of(), notices, List.of());
             CollectRequest collect = new CollectRequest(wanted, managed, repos);
             DependencyRequest dependencyRequest = new DependencyRequest(collect,
@@ -266,10 +263,59 @@ public final class MavenResolver implements AutoCloseable {
                     }
                 }
             });
+            refused.values().stream().sorted().forEach(notices::add);
+            alignedDependencies.forEach((k, asked) -> notices.add(DjlArtifacts.alignedDependencyNotice(k, asked, djl.djlVersion())));
             pomProblems.forEach((artifact, problem) -> notices.add(problem));
             for (Artifact a : artifacts) onClassPath.put(fullKey(a), a.getVersion());
             return new Resolution(files, notices, artifacts);
         }
+    }
+
+    /** What the kernel answers itself (its own libraries, DJL's rules, earlier calls) and what is left to resolve. */
+    private record Triage(List<String> notices, List<Dependency> wanted, Set<String> pinned) {
+    }
+
+    private Triage triage(List<Dependency> direct) {
+        Set<String> pinned = new HashSet<>();
+        List<String> notices = new ArrayList<>();
+        List<String> sameVersion = new ArrayList<>();
+        List<Dependency> wanted = new ArrayList<>();
+        for (Dependency d : direct) {
+            Artifact a = d.getArtifact();
+            String refusal = djl.refusal(a);
+            if (refusal != null) {
+                notices.add(refusal);
+                continue;
+            }
+            String pin = a.getGroupId().startsWith("ai.djl") ? DjlArtifacts.pinnedVersion(a.getVersion()) : null;
+            if (pin != null) {
+                a = a.setVersion(pin);
+                pinned.add(key(a));
+                String notice = djl.pinnedNotice(a);
+                if (notice != null && kernelVersion(a) == null) notices.add(notice);
+            } else {
+                String aligned = djl.alignedVersion(a);
+                if (aligned != null && kernelVersion(a) == null) {
+                    notices.add(DjlArtifacts.alignedNotice(key(a), a.getVersion(), aligned));
+                    a = a.setVersion(aligned);
+                }
+            }
+            d = d.setArtifact(a);
+            String kernelVersion = kernelVersion(a);
+            String earlier = onClassPath.get(fullKey(a));
+            if (kernelVersion != null) {
+                if (kernelVersion.equals(a.getVersion())) sameVersion.add(key(a) + " " + kernelVersion);
+                else notices.add("using the kernel's " + key(a) + " " + kernelVersion + " (asked " + a.getVersion() + ")");
+            } else if (earlier != null) {
+                if (!earlier.equals(a.getVersion())) {
+                    notices.add("using " + key(a) + " " + earlier + " added earlier (asked " + a.getVersion() + ")");
+                }
+            } else {
+                wanted.add(d);
+            }
+        }
+        if (!sameVersion.isEmpty()) notices.add(0, "using the kernel's " + String.join(", ", sameVersion));
+        return new Triage(notices, wanted, pinned);
     }
 
     private static List<Dependency> managedBy(RepositorySystem repoSystem, RepositorySystemSession session, Dependency bom,
@@ -494,14 +540,21 @@ public final class MavenResolver implements AutoCloseable {
      */
     private final class AlreadyThereSelector implements DependencySelector {
         private final Map<String, String> skipped;
+        private final Map<String, String> refused;
 
-        AlreadyThereSelector(Map<String, String> skipped) {
+        AlreadyThereSelector(Map<String, String> skipped, Map<String, String> refused) {
             this.skipped = skipped;
+            this.refused = refused;
         }
 
         @Override
         public boolean selectDependency(Dependency dependency) {
             Artifact a = dependency.getArtifact();
+            String refusal = djl.refusal(a);
+            if (refusal != null) {
+                refused.putIfAbsent(key(a), refusal);
+                return false;
+            }
             if (kernelVersion(a) != null) {
                 skipped.putIfAbsent(key(a), a.getVersion());
                 return false;
@@ -516,6 +569,52 @@ public final class MavenResolver implements AutoCloseable {
         @Override
         public DependencySelector deriveChildSelector(DependencyCollectionContext context) {
             return this;
+        }
+    }
+
+    /**
+     * Moves DJL libraries that dependencies ask at another DJL version to the kernel's, so that everything added is
+     * compiled against the DJL API that is loaded; the user's {@code <dependencyManagement>} and pinned
+     * ({@code [v]}) versions win. Applies at every depth (Maven's own manager starts below the direct ones, which
+     * {@link #doResolve} aligned already).
+     */
+    private final class DjlVersionManager implements DependencyManager {
+        private final DependencyManager delegate;
+        private final Set<String> pinned;
+        private final Map<String, String> aligned;
+
+        DjlVersionManager(DependencyManager delegate, Set<String> pinned, Map<String, String> aligned) {
+            this.delegate = delegate;
+            this.pinned = pinned;
+            this.aligned = aligned;
+        }
+
+        @Override
+        public DependencyManagement manageDependency(Dependency dependency) {
+            DependencyManagement management = delegate == null ? null : delegate.manageDependency(dependency);
+            if (management != null && management.getVersion() != null) return management;
+            Artifact a = dependency.getArtifact();
+            if (pinned.contains(key(a))) return management;
+            String version = djl.alignedVersion(a);
+            if (version == null) return management;
+            aligned.putIfAbsent(key(a), a.getVersion());
+            return (management == null ? new DependencyManagement() : management).setVersion(version);
+        }
+
+        @Override
+        public DependencyManager deriveChildManager(DependencyCollectionContext context) {
+            DependencyManager child = delegate == null ? null : delegate.deriveChildManager(context);
+            return child == delegate ? this : new DjlVersionManager(child, pinned, aligned);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DjlVersionManager other && Objects.equals(delegate, other.delegate) && pinned.equals(other.pinned);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(delegate, pinned);
         }
     }
 

@@ -123,6 +123,7 @@ public final class DefaultRendererRegistry implements RendererRegistry {
     @Override
     public MimeBundle render(Object value, String... mimeTypes) {
         if (mimeTypes.length == 0) return render(value);
+        if (value instanceof CharSequence chars) return textAs(chars, mimeTypes);
         Set<String> kept = new java.util.LinkedHashSet<>(Arrays.asList(mimeTypes));
         MimeBundle out = render(value, MimeBundle.requesting(mimeTypes), kept);
         return out.only(kept.toArray(new String[0]));
@@ -176,6 +177,20 @@ public final class DefaultRendererRegistry implements RendererRegistry {
         }
         if (failure != null) bounded += failure;
         out.put(MimeBundle.TEXT_PLAIN, bounded);
+        return out;
+    }
+
+    /**
+     * Text shown as the types asked for ({@code display("<b>x</b>", "text/html")}): the text is the
+     * representation, as in IJava; text/plain keeps the bounded text as the fallback for front ends without them.
+     */
+    private MimeBundle textAs(CharSequence chars, String... mimeTypes) {
+        MimeBundle out = new MimeBundle();
+        String whole = chars.toString();
+        for (String mime : mimeTypes) {
+            if (mime != null && !mime.isBlank() && !mime.equals(MimeBundle.TEXT_PLAIN)) out.put(mime.strip(), whole);
+        }
+        out.put(MimeBundle.TEXT_PLAIN, text.format(chars));
         return out;
     }
 

@@ -52,6 +52,7 @@ public final class JShellInterpreter implements Interpreter {
 
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
+    private final SyntaxCheck syntax = new SyntaxCheck();
     private final CellExecutionControl control;
     private final ErrorFormatter errors = new ErrorFormatter();
     /** Sources of active imports, classes and methods: running one again must not re-create what depends on it. */
@@ -289,11 +290,13 @@ public final class JShellInterpreter implements Interpreter {
                     return Completeness.complete();
                 case COMPLETE:
                 case COMPLETE_WITH_SEMI:
+                    if (syntax.noContinuationCanFix(info.source())) return Completeness.invalid();
                     remaining = info.remaining();
                     if (remaining.isBlank()) return Completeness.complete();
                     break;
                 case DEFINITELY_INCOMPLETE:
                 case CONSIDERED_INCOMPLETE:
+                    if (syntax.noContinuationCanFix(remaining)) return Completeness.invalid();
                     return Completeness.incomplete("    ".repeat(Math.max(1, openBrackets(remaining))));
                 default:
                     return Completeness.invalid();

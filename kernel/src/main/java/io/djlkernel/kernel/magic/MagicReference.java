@@ -24,8 +24,12 @@ public final class MagicReference {
         StringBuilder out = new StringBuilder("# Magics reference\n\n")
                 .append("Generated from the kernel's own help (`%name --help`) by `MagicReference`; do not edit by hand.\n")
                 .append("A line magic (`%name args`) stands on a line of its own, anywhere a statement may stand, or")
-                .append(" as a value (`var jars = %jars lib/*.jar;`). A cell magic (`%%name args`) is the first line")
-                .append(" of a cell and takes the rest of the cell.\n\n")
+                .append(" is a value wherever an expression may start: `var jars = %jars lib/*.jar;`,")
+                .append(" `String s = \"x\" + %env HOME;`, `foo(%jars lib/*.jar)`. Used as a value, its arguments run to")
+                .append(" the end of the line or to the first `;`, `,` or closing bracket outside quotes and brackets of")
+                .append(" their own (so `cond ? (%env A) : b` needs the brackets); `%` after an operand stays Java's")
+                .append(" modulo, and a `%` in a string, comment or text block is left alone. A cell magic (`%%name args`)")
+                .append(" is the first line of a cell and takes the rest of the cell.\n\n")
                 .append("| magic | what it does |\n|---|---|\n");
         for (String line : magics.listing().split("\n")) {
             String[] parts = line.split("\\s{2,}", 2);

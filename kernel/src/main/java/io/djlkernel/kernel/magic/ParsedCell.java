@@ -12,9 +12,6 @@ import java.util.regex.Pattern;
 final class ParsedCell {
     private static final Pattern CELL_MAGIC = Pattern.compile("^\\s*%%([A-Za-z][\\w.-]*)[ \\t]*([^\\n]*)\\n?");
     private static final Pattern LINE_MAGIC = Pattern.compile("^\\s*%([A-Za-z][\\w.-]*)(?:[ \\t]+(.*))?$");
-    /** A magic as a value: {@code var jars = %jars lib/*.jar;} or {@code return %jars x;}, to the end of the line. */
-    private static final Pattern EXPRESSION_MAGIC =
-            Pattern.compile("(=|\\breturn)(\\s*)%([A-Za-z][\\w.-]*)(?:[ \\t]+([^;]*?))?\\s*;?\\s*$");
     static final String BRIDGE = MagicBridge.class.getName();
 
     sealed interface Part permits Java, Magic {
@@ -60,17 +57,18 @@ final class ParsedCell {
         List<Part> parts = new ArrayList<>();
         StringBuilder java = new StringBuilder();
         int javaStartLine = 1;
+        ValueMagics.State literals = new ValueMagics.State();
         String[] lines = code.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             Matcher magic = LINE_MAGIC.matcher(lines[i]);
-            if (magic.matches()) {
+            if (magic.matches() && !literals.inBlockComment && !literals.inTextBlock) {
                 flush(parts, java, javaStartLine);
                 String args = magic.group(2) == null ? "" : stripSemicolon(magic.group(2));
                 parts.add(new Magic(magic.group(1), args, i + 1));
                 javaStartLine = i + 2;
             } else {
                 if (java.length() > 0) java.append('\n');
-                java.append(rewriteExpressionMagic(lines[i], valueTypes));
+                java.append(ValueMagics.rewrite(lines[i], literals, valueTypes));
             }
         }
         flush(parts, java, javaStartLine);
@@ -98,29 +96,8 @@ final class ParsedCell {
         java.setLength(0);
     }
 
-    private static String rewriteExpressionMagic(String line, java.util.function.UnaryOperator<String> valueTypes) {
-        Matcher m = EXPRESSION_MAGIC.matcher(line);
-        if (!m.find()) return line;
-        String args = m.group(4) == null ? "" : m.group(4).strip();
-        return line.substring(0, m.start()) + m.group(1) + m.group(2) + BRIDGE + ".<" + valueTypes.apply(m.group(3)) + ">line(\"" + escape(m.group(3))
-                + "\", \"" + escape(args) + "\");";
-    }
-
     private static String stripSemicolon(String args) {
         String s = args.strip();
         return s.endsWith(";") ? s.substring(0, s.length() - 1).strip() : s;
-    }
-
-    private static String escape(String text) {
-        StringBuilder out = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '\\': out.append("\\\\"); break;
-                case '"': out.append("\\\""); break;
-                case '\t': out.append("\\t"); break;
-                default: out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

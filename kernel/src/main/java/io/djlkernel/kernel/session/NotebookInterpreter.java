@@ -16,6 +16,8 @@ import io.djlkernel.kernel.magic.MagicDispatcher;
 import io.djlkernel.kernel.magic.MagicRunner;
 import io.djlkernel.kernel.magic.NotebookLoader;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.zip.ZipFile;
 
 /**
  * The notebook's language: Java (through a wrapped {@link Interpreter}) plus magics, extensions and their
@@ -105,8 +108,13 @@ public final class NotebookInterpreter implements Interpreter {
         return runner.isComplete(code);
     }
 
+    /**
+     * @throws IllegalArgumentException for a file that is not a readable jar: javac would fail on it in every later
+     *                                  cell, so it never reaches the class path
+     */
     @Override
     public void addToClasspath(List<Path> paths) {
+        for (Path path : paths) checkReadableJar(path);
         java.addToClasspath(paths);
         loadExtensions(java.classLoader());
     }
@@ -190,6 +198,15 @@ public final class NotebookInterpreter implements Interpreter {
     };
 
     // --- internals ---
+
+    private static void checkReadableJar(Path path) {
+        if (!Files.isRegularFile(path)) return; // class folders, and paths checked by whoever found them
+        try (ZipFile jar = new ZipFile(path.toFile())) {
+            jar.size();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(path + " is not a readable jar (" + e.getMessage() + "): nothing was added");
+        }
+    }
 
     private MagicContext magicContext(boolean asExpression) {
         return new MagicContext() {

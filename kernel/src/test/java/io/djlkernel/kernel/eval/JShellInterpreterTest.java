@@ -253,6 +253,22 @@ class JShellInterpreterTest {
     }
 
     @Test
+    void codeThatNoContinuationCanFixIsInvalid() {
+        for (String invalid : List.of("class {", "int 3x = 1;", "int 3x", "void f() { int 2y; }", "x = = 1;",
+                "String s = \"abc", "int a = 1; class {", "for (int i = 0; i < 3; i++) { int 9z = i;")) {
+            assertEquals("invalid", java.isComplete(invalid).status(), invalid);
+        }
+        for (String unfinished : List.of("foo(", "int x =", "x +", "class A {", "void f() {", "if (a) {\n  b();",
+                "List<String> names = List.of(\"a\",", "String t = \"\"\"\n  text")) {
+            assertEquals("incomplete", java.isComplete(unfinished).status(), unfinished);
+        }
+        for (String complete : List.of("void f() {} f();", "record P(int x) {}\nnew P(1)", "import java.util.*;",
+                "@FunctionalInterface interface F { int f(); }", "var x = switch (1) { case 1 -> \"a\"; default -> \"b\"; };")) {
+            assertEquals("complete", java.isComplete(complete).status(), complete);
+        }
+    }
+
+    @Test
     void variablesArePreviewedBounded() throws Exception {
         java.eval("int[] big = new int[25_000_000]; String greeting = \"hello\";");
         var vars = java.variables().stream().collect(Collectors.toMap(Interpreter.Variable::name, v -> v));

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** The {@link LoadedModel} behind {@code %model load}: a ZooModel and its predictors. */
 final class DjlLoadedModel implements LoadedModel {
@@ -33,6 +34,7 @@ final class DjlLoadedModel implements LoadedModel {
     private final ModelOptions options;
     private final List<String> synset;
     private final Duration loadTime;
+    private final Map<String, String> details;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
     private Predictor<?, ?> predictor;
@@ -43,6 +45,12 @@ final class DjlLoadedModel implements LoadedModel {
 
     DjlLoadedModel(String name, ZooModel<?, ?> model, Device device, Path source, Path local, String format,
                    ModelOptions options, List<String> synset, Duration loadTime) {
+        this(name, model, device, source, local, format, options, synset, loadTime, Map.of());
+    }
+
+    DjlLoadedModel(String name, ZooModel<?, ?> model, Device device, Path source, Path local, String format,
+                   ModelOptions options, List<String> synset, Duration loadTime, Map<String, String> details) {
+        this.details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
         this.name = name;
         this.model = model;
         this.device = device;
@@ -73,6 +81,7 @@ final class DjlLoadedModel implements LoadedModel {
     @Override public List<TensorSpec> outputs() { return outputs; }
     @Override public List<String> synset() { return synset; }
     @Override public Duration loadTime() { return loadTime; }
+    @Override public Map<String, String> details() { return details; }
     @Override public boolean isClosed() { return closed; }
 
     @Override

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A model loaded by {@code %model load} (or {@link ModelStore#load}): DJL's ZooModel, where it lives, where it
@@ -51,6 +52,14 @@ public interface LoadedModel extends AutoCloseable {
 
     /** The class names of an image classifier (from --synset or synset.txt next to the model); empty otherwise. */
     List<String> synset();
+
+    /**
+     * What the load found that the user should know, as labelled rows: how a state_dict was converted and checked,
+     * a checkpoint's weights taken from its 'state_dict' entry, a synset.txt ignored and why. Empty for most models.
+     */
+    default Map<String, String> details() {
+        return Map.of();
+    }
 
     /** The image side the classifier resizes to (--size), or -1 for an ndlist model. */
     int imageSize();

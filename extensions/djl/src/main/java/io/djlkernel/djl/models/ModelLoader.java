@@ -9,7 +9,10 @@ import ai.djl.modality.cv.transform.Normalize;
 import ai.djl.modality.cv.transform.Resize;
 import ai.djl.modality.cv.transform.ToTensor;
 import ai.djl.modality.cv.translator.ImageClassificationTranslator;
+import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
@@ -25,9 +28,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -41,7 +48,9 @@ import java.util.zip.ZipFile;
 public final class ModelLoader {
     public static final List<String> MODEL_EXTENSIONS = List.of(".pt", ".pth", ".torchscript", ".ptl");
     public static final List<String> ARCHIVE_EXTENSIONS = List.of(".zip", ".tar.gz", ".tgz");
-    static final String STATE_DICT_HELP = "In Python, where the model's class is defined, save it as TorchScript:\n"
+    static final String STATE_DICT_HELP = "Convert it here with its architecture: %model load NAME FILE --arch torchvision.models.resnet50 "
+            + "[--arch-args num_classes=10] (or --arch my_model.py:Net); this runs the machine's Python and torch.\n"
+            + "Or, in Python where the model's class is defined, save it as TorchScript:\n"
             + "    model.load_state_dict(torch.load(\"weights.pth\")); model.eval()\n"
             + "    torch.jit.trace(model, example_input).save(\"model.pt\")   # or: torch.jit.script(model).save(\"model.pt\")";
 
@@ -52,8 +61,16 @@ public final class ModelLoader {
         long start = System.nanoTime();
         Path source = path.isAbsolute() ? path.normalize() : ModelRoot.get().resolve(path).normalize();
         if (!Files.exists(source)) throw new ModelLoadException(missing(source));
-        Format format = detect(source);
         Device device = device(options.device());
+        Map<String, String> details = new LinkedHashMap<>();
+        if (options.stateDict() != null) {
+            if (Files.isDirectory(source)) {
+                throw new ModelLoadException("--arch converts a state_dict file, and " + source + " is a folder: give the weights file");
+            }
+            if (!hasTorchScriptCode(source)) return loadStateDict(name, source, options, device, start, details);
+            details.put("Note", "--arch ignored: " + source.getFileName() + " is already TorchScript");
+        }
+        Format format = detect(source);
 
         Path local = source;
         if (options.useCache() && (source.startsWith(ModelRoot.get()) || format.archive)) local = ModelCache.get(source);
@@ -72,10 +89,71 @@ public final class ModelLoader {
             modelName = stripExtension(file.getFileName().toString());
             if (!file.getParent().equals(folder)) modelDir = file.getParent();
         }
-        List<String> synset = synset(options, source, modelDir);
-        ZooModel<?, ?> model = criteria(options, modelDir, modelName, device, synset);
+        SynsetChoice synset = synset(options, source, modelDir, -1);
+        synset.describe(details);
+        ZooModel<?, ?> model = criteria(options, modelDir, modelName, device, synset.names());
+        if (synset.unverified()) {
+            int outputs = probeOutputs(model, options.imageSize());
+            if (outputs > 0 && outputs != synset.names().size()) {
+                model.close();
+                throw new ModelLoadException(synset.file() + " lies beside the model but has " + synset.names().size()
+                        + " names and the model gives " + outputs + " outputs, so it does not name this model's classes: "
+                        + "give --synset FILE with " + outputs + " names");
+            }
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        return new DjlLoadedModel(name, model, device, source, local, format.label, options, synset, took);
+        return new DjlLoadedModel(name, model, device, source, local, format.label, options, synset.names(), took, details);
+    }
+
+    /** A state_dict (or checkpoint) rebuilt with --arch by the machine's Python, then loaded as TorchScript. */
+    private static LoadedModel loadStateDict(String name, Path source, ModelOptions options, Device device, long start,
+                                             Map<String, String> details) throws IOException, ModelLoadException {
+        StateDictConverter.Result r = StateDictConverter.convert(source, options.stateDict(), options.useCache());
+        if (r.cached()) {
+            details.put("Converted", "cached: converted earlier by torch.jit." + r.method() + " (" + r.versions()
+                    + "), read from " + r.torchScript().getParent() + " in " + r.took().toMillis() + " ms");
+        } else {
+            details.put("Converted", "state_dict → TorchScript by torch.jit." + r.method() + " with " + r.python() + " ("
+                    + r.versions() + ") in " + String.format(Locale.ROOT, "%.1f s", r.took().toMillis() / 1000.0));
+        }
+        details.put("Verified", "TorchScript vs eager on a random " + Arrays.toString(r.inputShape()) + " input: max abs "
+                + "difference " + String.format(Locale.ROOT, "%.3g", r.maxAbsDiff()) + ", output " + Arrays.toString(r.outputShape()));
+        for (int i = 0; i < r.notes().size(); i++) details.put(i == 0 ? "Note" : "Note " + (i + 1), r.notes().get(i));
+        SynsetChoice synset = synset(options, source, source.getParent(), r.classes());
+        synset.describe(details);
+        List<String> names = synset.names();
+        if (names.isEmpty() && options.translator() == TranslatorKind.IMAGE_CLASSIFICATION && r.classes() > 0) {
+            names = IntStream.range(0, r.classes()).mapToObj(Integer::toString).toList();
+            details.put("Classes", "no synset: the " + r.classes() + " classes are named by their index (give --synset FILE for names)");
+        }
+        ZooModel<?, ?> model = criteria(options, r.torchScript(), "model", device, names);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        return new DjlLoadedModel(name, model, device, source, r.torchScript(), "state_dict → TorchScript (" + r.method() + ")",
+                options, names, took, details);
+    }
+
+    /** Whether a file is TorchScript (a zip with code), as opposed to weights only; false when unreadable. */
+    static boolean hasTorchScriptCode(Path file) {
+        try (ZipFile z = new ZipFile(file.toFile())) {
+            for (var it = z.entries(); it.hasMoreElements(); ) {
+                String n = it.nextElement().getName();
+                if (n.contains("/code/") || n.endsWith("/constants.pkl")) return true;
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The number of classes an image model gives for one picture; -1 when it does not say (or fails). */
+    static int probeOutputs(ZooModel<?, ?> model, int size) {
+        try (NDManager m = model.getNDManager().newSubManager();
+             Predictor<NDList, NDList> p = model.newPredictor(new NoopTranslator())) {
+            Shape s = p.predict(new NDList(m.zeros(new Shape(1, 3, size, size)))).get(0).getShape();
+            return s.dimension() == 2 ? (int) s.get(1) : -1;
+        } catch (Exception | LinkageError e) {
+            return -1;
+        }
     }
 
     private static ZooModel<?, ?> criteria(ModelOptions options, Path modelDir, String modelName, Device device,
@@ -259,7 +337,19 @@ public final class ModelLoader {
         return n;
     }
 
-    private static List<String> synset(ModelOptions options, Path source, Path modelDir) throws IOException, ModelLoadException {
+    /**
+     * The class names and where they came from. A named synset is used as given; a synset.txt that merely lies
+     * beside the model is used only when it fits: its line count equals the model's known output size, or (image
+     * classifiers, output size not yet known) the loader checks it against one forward pass. A tensors model
+     * whose outputs are not known ignores it (a folder of models shares one synset.txt that fits only some).
+     */
+    record SynsetChoice(List<String> names, Path file, boolean unverified, String note) {
+        void describe(Map<String, String> details) {
+            if (note != null) details.put("Synset", note);
+        }
+    }
+
+    static SynsetChoice synset(ModelOptions options, Path source, Path modelDir, int outputs) throws IOException, ModelLoadException {
         Path file = options.synset();
         if (file != null) {
             if (!file.isAbsolute()) {
@@ -267,15 +357,30 @@ public final class ModelLoader {
                 file = Files.exists(nearModel) ? nearModel : ModelRoot.get().resolve(file);
             }
             if (!Files.isRegularFile(file)) throw new ModelLoadException("synset file not found: " + file);
-        } else {
-            for (Path dir : new Path[]{modelDir, Files.isDirectory(source) ? source : source.getParent()}) {
-                if (dir != null && Files.isRegularFile(dir.resolve("synset.txt"))) {
-                    file = dir.resolve("synset.txt");
-                    break;
-                }
-            }
-            if (file == null) return List.of();
+            List<String> names = readSynset(file);
+            String note = outputs > 0 && outputs != names.size() ? file.getFileName() + " has " + names.size()
+                    + " names but the model gives " + outputs + " outputs (used as named)" : null;
+            return new SynsetChoice(names, file, false, note);
         }
+        for (Path dir : new Path[]{modelDir, Files.isDirectory(source) ? source : source.getParent()}) {
+            if (dir != null && Files.isRegularFile(dir.resolve("synset.txt"))) {
+                file = dir.resolve("synset.txt");
+                break;
+            }
+        }
+        if (file == null) return new SynsetChoice(List.of(), null, false, null);
+        List<String> names = readSynset(file);
+        if (outputs > 0) {
+            if (outputs == names.size()) return new SynsetChoice(names, file, false, "synset.txt beside the model (" + names.size() + " names, one per output)");
+            return new SynsetChoice(List.of(), file, false, "synset.txt beside the model ignored: it has " + names.size()
+                    + " names and the model gives " + outputs + " outputs (name one with --synset FILE)");
+        }
+        if (options.translator() == TranslatorKind.IMAGE_CLASSIFICATION) return new SynsetChoice(names, file, true, null);
+        return new SynsetChoice(List.of(), file, false, "synset.txt beside the model ignored: a tensors model's output "
+                + "size is not known before it runs, so it cannot be matched (name it with --synset FILE to attach it)");
+    }
+
+    private static List<String> readSynset(Path file) throws IOException {
         return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 

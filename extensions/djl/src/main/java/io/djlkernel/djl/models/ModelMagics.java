@@ -34,10 +34,15 @@ public final class ModelMagics {
     public static final String MODEL_SUMMARY = "load, inspect, save and unload models (TorchScript, DJL folders, archives)";
     public static final String MODEL_USAGE = "%model load NAME PATH [--device auto|cpu|gpu|gpu:N] [--translator ndlist|image-classification]\n"
             + "            [--size 224] [--synset FILE] [--engine PyTorch] [--no-cache]\n"
+            + "            [--arch torchvision.models.resnet50|my_model.py:Net [--arch-args num_classes=10]\n"
+            + "             [--input-shape 1,3,224,224] [--python PATH]]\n"
             + "  Loads PATH (relative to the model root, or absolute): a TorchScript .pt/.pth, a DJL model folder or a\n"
             + "  .zip/.tar.gz archive, and binds the variable NAME (a LoadedModel: predict(...), classify(...), model(),\n"
             + "  predictor()). Files on the model root are copied once to a local cache (path+size+mtime).\n"
             + "  --device auto (default) picks gpu(0) when there is a GPU, else the CPU.\n"
+            + "  --arch: PATH is a state_dict (or a checkpoint holding one): the machine's Python + torch rebuild the\n"
+            + "  model, script it (else trace it with --input-shape), check it against eager, and cache the TorchScript.\n"
+            + "  Python: --python, else $DJL_KERNEL_PYTHON, else python3 on PATH with torch, else /usr/bin/python3.\n"
             + "%model info NAME         inputs/outputs, parameters, device, memory\n"
             + "%model list              the loaded models\n"
             + "%model unload NAME       closes the model and frees its memory\n"
@@ -161,6 +166,11 @@ public final class ModelMagics {
         ModelOptions options = ModelOptions.defaults();
         List<String> positional = new ArrayList<>();
         boolean translatorGiven = false;
+        boolean sizeGiven = false;
+        String arch = null;
+        String python = null;
+        long[] inputShape = null;
+        List<String> archArgs = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
             if (!w.startsWith("--")) {
@@ -183,6 +193,15 @@ public final class ModelMagics {
                 if (i + 1 >= words.size()) throw new MagicException(opt + " needs a value\n" + MODEL_USAGE);
                 value = words.get(++i);
             }
+            switch (opt) {
+                case "--arch" -> arch = value;
+                case "--arch-args" -> archArgs.add(value);
+                case "--python" -> python = value;
+                case "--input-shape" -> inputShape = shape(value);
+                default -> { }
+            }
+            if (List.of("--arch", "--arch-args", "--python", "--input-shape").contains(opt)) continue;
+            if (opt.equals("--size")) sizeGiven = true;
             try {
                 options = switch (opt) {
                     case "--device" -> options.withDevice(value);
@@ -210,6 +229,16 @@ public final class ModelMagics {
         if (options.synset() != null && !translatorGiven) {
             options = options.withTranslator(TranslatorKind.IMAGE_CLASSIFICATION);
         }
+        if (arch == null && (!archArgs.isEmpty() || inputShape != null || python != null)) {
+            throw new MagicException("--arch-args, --input-shape and --python go with --arch (converting a state_dict)\n" + MODEL_USAGE);
+        }
+        if (arch != null) {
+            // one picture's shape both ways: the image classifier's side and the converter's random input
+            if (inputShape == null && sizeGiven) inputShape = new long[]{1, 3, options.imageSize(), options.imageSize()};
+            if (inputShape != null && !sizeGiven && inputShape.length == 4) options = options.withImageSize((int) inputShape[2]);
+            options = options.withStateDict(new StateDictConverter.Spec(archPath(arch, positional.get(1), ctx),
+                    String.join(",", archArgs), inputShape, python));
+        }
         LoadedModel m;
         try {
             m = ModelStore.load(name, Path.of(positional.get(1)), options);
@@ -224,6 +253,7 @@ public final class ModelMagics {
         Report r = new Report("Loaded " + name);
         r.row("From", m.source() + (m.localPath().equals(m.source()) ? "" : " (read via cache " + m.localPath().getParent() + ")"));
         r.row("Format", m.format() + ", translator " + m.translatorKind());
+        m.details().forEach(r::row);
         r.row("Device", m.device());
         r.row("Parameters", String.format(Locale.ROOT, "%,d (%s)", m.parameterCount(), size(m.parameterBytes())));
         r.row("Load time", m.loadTime().toMillis() + " ms");
@@ -232,6 +262,35 @@ public final class ModelMagics {
                 ? name + ".classify(image)" : name + ".predict(ndlist)") + ", " + name + ".model(), " + name + ".predictor()");
         r.data(m);
         return r;
+    }
+
+    static long[] shape(String text) throws MagicException {
+        try {
+            long[] dims = java.util.Arrays.stream(text.split("[,x]")).map(String::strip).filter(w -> !w.isEmpty())
+                    .mapToLong(Long::parseLong).toArray();
+            if (dims.length == 0 || java.util.Arrays.stream(dims).anyMatch(d -> d <= 0)) throw new NumberFormatException();
+            return dims;
+        } catch (NumberFormatException e) {
+            throw new MagicException("--input-shape " + text + ": positive whole numbers separated by commas, e.g. 1,3,224,224");
+        }
+    }
+
+    /**
+     * A relative {@code my_model.py:Net} is looked for beside the weights, then in the notebook's folder, and passed
+     * on absolute (the converter runs elsewhere); a module path passes as is.
+     */
+    static String archPath(String arch, String weights, MagicContext ctx) throws MagicException {
+        Path file = StateDictConverter.archFile(arch);
+        if (file == null || file.isAbsolute()) return arch;
+        String rest = arch.substring(file.toString().length());
+        Path w = Path.of(weights);
+        Path besideWeights = (w.isAbsolute() ? w : ModelRoot.get().resolve(w)).normalize().getParent();
+        List<Path> tried = new ArrayList<>();
+        if (besideWeights != null) tried.add(besideWeights.resolve(file));
+        if (ctx != null && ctx.workingDirectory() != null) tried.add(ctx.workingDirectory().resolve(file));
+        for (Path p : tried) if (Files.isRegularFile(p)) return p.toAbsolutePath().normalize() + rest;
+        throw new MagicException("--arch " + arch + ": no file " + file + " (looked in " + tried.stream()
+                .map(p -> p.getParent().toString()).toList() + ")");
     }
 
     /** Binds the notebook variable NAME to the stored model (a typed LoadedModel). */
@@ -256,6 +315,7 @@ public final class ModelMagics {
         r.row("Source", m.source());
         if (!m.localPath().equals(m.source())) r.row("Local copy", m.localPath());
         r.row("Format", m.format());
+        m.details().forEach(r::row);
         r.row("Translator", m.translatorKind() + (m.imageSize() > 0 ? " (" + m.imageSize() + "×" + m.imageSize() + ")" : ""));
         r.row("Device", m.device());
         r.row("Inputs", m.inputs().isEmpty() ? "unknown (TorchScript does not record them)" : m.inputs().toString());
@@ -358,9 +418,10 @@ public final class ModelMagics {
         Report r = new Report("Model cache");
         r.row("Folder", ModelCache.dir());
         r.row("This session", ModelCache.hits() + " hits, " + ModelCache.misses() + " copies");
+        r.row("Converted state_dicts", StateDictConverter.dir().toString());
         if (clear) {
             try {
-                r.row("Cleared", ModelCache.clear() + " entries");
+                r.row("Cleared", ModelCache.clear() + " entries, " + StateDictConverter.clear() + " converted models");
             } catch (IOException e) {
                 throw new MagicException("clearing " + ModelCache.dir() + " failed: " + e.getMessage());
             }
