@@ -285,6 +285,60 @@ test('a %serve endpoint shows in the panel, counts a request and stops from ther
   assert.doesNotMatch(await firstOutput(), /colours/);
 });
 
+test('a tablesaw figure renders as a plotly chart, offline, and follows the output area', async () => {
+  // tablesaw comes from Maven Central (or ~/.m2) through %maven, as a user adds it; plotly.js from our extension
+  notebook('plot.ipynb', [[
+    '%maven tech.tablesaw:tablesaw-jsplot:0.43.1',
+    'import tech.tablesaw.api.DoubleColumn;',
+    'import tech.tablesaw.api.Table;',
+    'import tech.tablesaw.plotly.api.LinePlot;',
+    'double[] xs = new double[40], ys = new double[40];',
+    'for (int i = 0; i < 40; i++) { xs[i] = i / 4.0; ys[i] = Math.sin(xs[i]); }',
+    'var table = Table.create("wave", DoubleColumn.create("x", xs), DoubleColumn.create("sin x", ys));',
+    'display(LinePlot.create("Sine wave", table, "x", "sin x"));'
+  ].join('\n')]);
+  const cdnRequests = [];
+  const onRequest = r => { if (/cdn\.plot\.ly|requirejs|cdnjs/.test(r.url())) cdnRequests.push(r.url()); };
+  page.on('request', onRequest);
+  try {
+    await page.goto(`${LAB_URL}/lab/tree/plot.ipynb?reset`);
+    await page.waitForSelector('.jp-Notebook', { timeout: 60_000 });
+    await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { state: 'attached', timeout: 120_000 });
+    await runAllCells();
+    const chart = page.locator('.djl-PlotlyChart.js-plotly-plot').first();
+    await chart.waitFor({ timeout: 60_000 }).catch(async e => {
+      await page.screenshot({ path: path.join(process.env.FAIL_SHOTS ?? os.tmpdir(), 'plot-failed.png') });
+      throw new Error(`no plotly chart; the output says: ${(await firstOutput())?.slice(0, 400)}; console: ${consoleErrors.join(' | ').slice(0, 600)}`, { cause: e });
+    });
+    // a real plotly drawing: a scatter trace's SVG path, the title and axis titles
+    const trace = chart.locator('.scatterlayer .trace .js-line').first();
+    await trace.waitFor({ timeout: 30_000 });
+    const d = await trace.getAttribute('d');
+    // plotly simplifies nearly straight runs, so fewer than 40 vertices remain, but a sine keeps most of them
+    const vertices = (d ?? '').split(/[ML]/).filter(Boolean).map(p => p.split(',').map(Number));
+    assert.ok(vertices.length >= 20, `a line through the points, got d=${d?.slice(0, 80)}`);
+    const ys = vertices.map(v => v[1]);
+    assert.ok(Math.max(...ys) - Math.min(...ys) > 100, 'the sine goes up and down');
+    assert.equal(await chart.locator('.gtitle').textContent(), 'Sine wave');
+    assert.equal(await chart.locator('.g-xtitle').textContent(), 'x');
+    assert.equal(await chart.locator('.g-ytitle').textContent(), 'sin x');
+    // the chart replaced the SVG fallback (rank) instead of showing beside it
+    assert.equal(await page.locator('.jp-OutputArea-output [type="image/svg+xml"], .jp-RenderedSVG').count(), 0);
+    await shot('plotly-chart.png', page.locator('.jp-Cell').first(), 640);
+    // narrower than the figure's 800 px: the chart shrinks with the notebook panel
+    const wide = await chart.boundingBox();
+    await page.setViewportSize({ width: 700, height: 800 });
+    await page.waitForFunction(w => {
+      const el = document.querySelector('.djl-PlotlyChart.js-plotly-plot .main-svg');
+      return el && el.getBoundingClientRect().width < w - 50;
+    }, wide.width, { timeout: 15_000 });
+    assert.deepEqual(cdnRequests, []);
+  } finally {
+    page.off('request', onRequest);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+});
+
 test('no uncaught errors from our extension', () => {
   const ours = consoleErrors.filter(e => /djl/i.test(e));
   assert.deepEqual(ours, []);

@@ -1,6 +1,11 @@
-/** The MIME extension: renders application/vnd.djl.ndarray+json ahead of the text/html and image/png fallbacks. */
+/**
+ * The MIME extensions: application/vnd.djl.ndarray+json (tensor viewer) and application/vnd.plotly.v1+json (plotly
+ * charts), each ranked ahead of the text/html, image/svg+xml and image/png fallbacks sent beside them.
+ */
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { NDARRAY_MIME } from './model/tensor';
+import { PLOTLY_MIME, PLOTLY_RANK } from './model/plotly';
+import { PlotlyChart } from './plotlyChart';
 import { TensorViewer } from './tensorViewer';
 
 export const rendererFactory: IRenderMime.IRendererFactory = {
@@ -10,12 +15,28 @@ export const rendererFactory: IRenderMime.IRendererFactory = {
   createRenderer: () => new TensorViewer()
 };
 
-const extension: IRenderMime.IExtension = {
-  id: 'djl-kernel-jupyterlab:tensor-viewer',
-  description: 'Tensor viewer for DJL NDArrays',
-  rendererFactory,
-  rank: 10,
-  dataType: 'json'
+export const plotlyRendererFactory: IRenderMime.IRendererFactory = {
+  safe: true,
+  mimeTypes: [PLOTLY_MIME],
+  defaultRank: PLOTLY_RANK,
+  createRenderer: options => new PlotlyChart(options)
 };
 
-export default extension;
+const extensions: IRenderMime.IExtension[] = [
+  {
+    id: 'djl-kernel-jupyterlab:tensor-viewer',
+    description: 'Tensor viewer for DJL NDArrays',
+    rendererFactory,
+    rank: 10,
+    dataType: 'json'
+  },
+  {
+    id: 'djl-kernel-jupyterlab:plotly',
+    description: 'Plotly charts (tablesaw, d2l-java) drawn with bundled plotly.js, offline',
+    rendererFactory: plotlyRendererFactory,
+    rank: PLOTLY_RANK,
+    dataType: 'json'
+  }
+];
+
+export default extensions;

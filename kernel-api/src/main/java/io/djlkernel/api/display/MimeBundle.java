@@ -48,6 +48,11 @@ public final class MimeBundle {
         return wanted == null || wanted.contains(mimeType);
     }
 
+    /** An empty bundle that wants the same MIME types as this one (for a renderer that adds to another's output). */
+    public MimeBundle emptyLike() {
+        return new MimeBundle(wanted);
+    }
+
     /** The MIME types the caller asked for (text/plain included), or null when it wants every representation. */
     public Set<String> requestedTypes() {
         return wanted;

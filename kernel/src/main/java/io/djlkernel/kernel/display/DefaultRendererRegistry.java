@@ -6,10 +6,13 @@ import io.djlkernel.api.display.Renderer;
 import io.djlkernel.api.display.RendererRegistry;
 import java.awt.image.RenderedImage;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,7 +28,8 @@ import java.util.Set;
  *
  * <p>Built in: {@link MimeBundle} passes through, {@link RenderedImage} becomes image/png, {@link CharSequence},
  * {@link Optional} and {@link Throwable} (its one-line form and causes) become text/plain. Registering a type
- * again replaces its renderer, so extensions may override these. Thread-safe: registrations and renders may
+ * again replaces its renderer, so extensions may override these. Supplements ({@link #registerSupplement}) add
+ * types beside the main renderer's, matched by the name of the value's class, superclasses or interfaces. Thread-safe: registrations and renders may
  * happen on any thread.
  *
  * <p>The limits come from the system properties {@value #MAX_CHARS_PROPERTY} (default {@value #DEFAULT_MAX_CHARS})
@@ -44,7 +48,7 @@ public final class DefaultRendererRegistry implements RendererRegistry {
     private final int maxChars;
     private final int maxElements;
     /** Replaced as a whole on each registration, so a render sees one consistent set and its own cache. */
-    private volatile State state = new State(Collections.emptyMap());
+    private volatile State state = new State(Collections.emptyMap(), Collections.emptyMap());
 
     public DefaultRendererRegistry() {
         this(intProperty(MAX_CHARS_PROPERTY, DEFAULT_MAX_CHARS), intProperty(MAX_ELEMENTS_PROPERTY, DEFAULT_MAX_ELEMENTS));
@@ -93,7 +97,21 @@ public final class DefaultRendererRegistry implements RendererRegistry {
         synchronized (lock) {
             Map<Class<?>, Renderer<?>> renderers = new HashMap<>(state.renderers);
             renderers.put(type, renderer);
-            state = new State(Collections.unmodifiableMap(renderers));
+            state = new State(Collections.unmodifiableMap(renderers), state.supplements);
+        }
+    }
+
+    @Override
+    public void registerSupplement(String typeName, Set<String> standsInFor, Renderer<Object> supplement) {
+        Objects.requireNonNull(typeName, "typeName");
+        Objects.requireNonNull(supplement, "supplement");
+        Supplement added = new Supplement(supplement, Set.copyOf(standsInFor));
+        synchronized (lock) {
+            Map<String, List<Supplement>> supplements = new HashMap<>(state.supplements);
+            List<Supplement> forType = new ArrayList<>(supplements.getOrDefault(typeName, List.of()));
+            forType.add(added);
+            supplements.put(typeName, List.copyOf(forType));
+            state = new State(state.renderers, Collections.unmodifiableMap(supplements));
         }
     }
 
@@ -106,12 +124,20 @@ public final class DefaultRendererRegistry implements RendererRegistry {
     public MimeBundle render(Object value, String... mimeTypes) {
         if (mimeTypes.length == 0) return render(value);
         if (value instanceof CharSequence chars) return textAs(chars, mimeTypes);
-        return render(value, MimeBundle.requesting(mimeTypes)).only(mimeTypes);
+        Set<String> kept = new java.util.LinkedHashSet<>(Arrays.asList(mimeTypes));
+        MimeBundle out = render(value, MimeBundle.requesting(mimeTypes), kept);
+        return out.only(kept.toArray(new String[0]));
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private MimeBundle render(Object value, MimeBundle out) {
-        Renderer renderer = value == null ? NONE : state.lookup.get(value.getClass());
+        return render(value, out, null);
+    }
+
+    /** {@code kept}: for a request of some types only, the types to send; supplements standing in for one add theirs. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private MimeBundle render(Object value, MimeBundle out, Set<String> kept) {
+        State current = state;
+        Renderer renderer = value == null ? NONE : current.lookup.get(value.getClass());
         String failure = null;
         if (renderer != NONE) {
             try {
@@ -121,6 +147,25 @@ public final class DefaultRendererRegistry implements RendererRegistry {
                 out.metadata().clear();
                 failure = "\n(the renderer for " + value.getClass().getName() + " failed: " + PlainText.safeToString(e)
                         + ")";
+            }
+        }
+        if (value != null) {
+            for (Supplement supplement : current.supplementLookup.get(value.getClass())) {
+                boolean standsIn = kept != null && !Collections.disjoint(supplement.standsInFor, kept);
+                MimeBundle extra = standsIn ? new MimeBundle() : out.emptyLike();
+                try {
+                    supplement.renderer.render(value, extra);
+                } catch (RuntimeException | LinkageError e) {
+                    String note = "\n(a supplementary renderer for " + value.getClass().getName() + " failed: "
+                            + PlainText.safeToString(e) + ")";
+                    failure = failure == null ? note : failure + note;
+                    continue;
+                }
+                extra.data().forEach(out.data()::putIfAbsent);
+                extra.metadata().forEach(out.metadata()::putIfAbsent);
+                if (standsIn) {
+                    extra.data().keySet().stream().filter(t -> !t.equals(MimeBundle.TEXT_PLAIN)).forEach(kept::add);
+                }
             }
         }
         Object plain = out.data().get(MimeBundle.TEXT_PLAIN);
@@ -185,6 +230,16 @@ public final class DefaultRendererRegistry implements RendererRegistry {
         }
     }
 
+    private static final class Supplement {
+        final Renderer<Object> renderer;
+        final Set<String> standsInFor;
+
+        Supplement(Renderer<Object> renderer, Set<String> standsInFor) {
+            this.renderer = renderer;
+            this.standsInFor = standsInFor;
+        }
+    }
+
     /** One set of registrations and the lookups cached for it. */
     private static final class State {
         final Map<Class<?>, Renderer<?>> renderers;
@@ -196,8 +251,37 @@ public final class DefaultRendererRegistry implements RendererRegistry {
             }
         };
 
-        State(Map<Class<?>, Renderer<?>> renderers) {
+        final Map<String, List<Supplement>> supplements;
+        final ClassValue<List<Supplement>> supplementLookup = new ClassValue<>() {
+            @Override
+            protected List<Supplement> computeValue(Class<?> type) {
+                if (supplements.isEmpty()) return List.of();
+                List<Supplement> found = new ArrayList<>();
+                for (String name : typeNames(type)) {
+                    found.addAll(supplements.getOrDefault(name, List.of()));
+                }
+                return List.copyOf(found);
+            }
+        };
+
+        State(Map<Class<?>, Renderer<?>> renderers, Map<String, List<Supplement>> supplements) {
             this.renderers = renderers;
+            this.supplements = supplements;
+        }
+
+        /** The names of a class, its superclasses and all its interfaces, most specific first, each once. */
+        private static Set<String> typeNames(Class<?> type) {
+            Set<String> names = new java.util.LinkedHashSet<>();
+            Deque<Class<?>> interfaces = new ArrayDeque<>();
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                names.add(c.getName());
+                Collections.addAll(interfaces, c.getInterfaces());
+            }
+            while (!interfaces.isEmpty()) {
+                Class<?> i = interfaces.removeFirst();
+                if (names.add(i.getName())) Collections.addAll(interfaces, i.getInterfaces());
+            }
+            return names;
         }
 
         private Renderer<?> find(Class<?> type) {
