@@ -111,6 +111,7 @@ class IJavaApiTest {
         assertFalse(png.data().containsKey("text/html"));
         DisplayData viaApi = renderer.renderAs(new Point(0, 0), "image/png");
         assertEquals("iVBOR", viaApi.getData(MIMEType.IMAGE_PNG));
+        assertEquals("Point[x=0, y=0]", viaApi.getData(MIMEType.TEXT_PLAIN), "renderAs keeps the plain fallback");
     }
 
     @Test

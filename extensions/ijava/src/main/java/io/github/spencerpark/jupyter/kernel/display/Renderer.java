@@ -163,7 +163,10 @@ public class Renderer {
 
     /** {@code value} as the given MIME types (text/plain always), as IJava's {@code renderAs} does. */
     public DisplayData renderAs(Object value, Map<String, Object> renderParams, String... types) {
-        return withParams(renderParams, () -> toDisplayData(registry.render(value, types)));
+        // text/plain always comes along, as in IJava: a DisplayData shown later still has its plain fallback
+        String[] withText = java.util.Arrays.copyOf(types, types.length + 1);
+        withText[types.length] = MIMEType.TEXT_PLAIN.toString();
+        return withParams(renderParams, () -> toDisplayData(registry.render(value, withText)));
     }
 
     public DisplayData renderAs(Object value, String... types) {
