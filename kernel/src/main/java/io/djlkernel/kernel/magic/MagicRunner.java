@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +25,14 @@ public final class MagicRunner {
 
     private final MagicDispatcher magics;
     private final Interpreter java;
+    private static final Logger LOG = Logger.getLogger(MagicRunner.class.getName());
+    private static final long ABANDON_MAGIC_AFTER_MS = 500;
+
     private final AtomicReference<Thread> runningMagic = new AtomicReference<>();
+    /** Orders an interrupt against the start of a magic's thread, so that neither misses the other. */
+    private final Object magicStart = new Object();
+    /** Set by an interrupt until its request ends: also stops the parts of the cell that have not started yet. */
+    private volatile boolean interruptRequested;
 
     public MagicRunner(MagicDispatcher magics, Interpreter java) {
         this.magics = magics;
@@ -41,6 +49,7 @@ public final class MagicRunner {
         }
         EvalResult result = EvalResult.NONE;
         for (ParsedCell.Part part : cell.parts()) {
+            if (interruptRequested) throw interrupted("the cell");
             if (part instanceof ParsedCell.Java javaPart) {
                 result = java.eval(javaPart.code());
             } else {
@@ -67,9 +76,19 @@ public final class MagicRunner {
     }
 
     public void interrupt() {
+        interruptRequested = true;
         java.interrupt();
-        Thread magic = runningMagic.get();
+        Thread magic;
+        synchronized (magicStart) {
+            magic = runningMagic.get();
+        }
         if (magic != null) magic.interrupt();
+    }
+
+    /** The request the last interrupt was aimed at has ended. */
+    public void clearInterrupt() {
+        interruptRequested = false;
+        java.clearInterrupt();
     }
 
     public Interpreter.Completion complete(String code, int cursor) {
@@ -104,6 +123,11 @@ public final class MagicRunner {
         return javaOnly.isBlank() ? Interpreter.Completeness.complete() : java.isComplete(javaOnly);
     }
 
+    private static EvalException interrupted(String label) {
+        return new EvalException("Interrupted", label + " was interrupted",
+                List.of(RED + "Interrupted" + RESET + ": " + label + " was stopped."), null);
+    }
+
     private interface MagicCall {
         Object run() throws Exception;
     }
@@ -119,15 +143,29 @@ public final class MagicRunner {
             }
         }, "magic " + label);
         thread.setContextClassLoader(java.classLoader());
-        runningMagic.set(thread);
-        thread.start();
+        // an abandoned magic (see below) must not keep the JVM alive at shutdown
+        thread.setDaemon(true);
+        synchronized (magicStart) {
+            if (interruptRequested) throw interrupted(label);
+            runningMagic.set(thread);
+            thread.start();
+        }
         try {
-            thread.join();
+            while (thread.isAlive() && !interruptRequested) thread.join(50);
+            // Thread.interrupt does not reach every blocking call (a socket read of a stalled repository); the
+            // user asked to stop, so the cell ends and the magic is left to finish or time out on its own
+            thread.join(ABANDON_MAGIC_AFTER_MS);
+            if (thread.isAlive()) {
+                LOG.warning(label + " did not stop within " + ABANDON_MAGIC_AFTER_MS + " ms of an interrupt; left running");
+                throw interrupted(label);
+            }
         } catch (InterruptedException e) {
             thread.interrupt();
             Thread.currentThread().interrupt();
         } finally {
-            runningMagic.set(null);
+            synchronized (magicStart) {
+                runningMagic.set(null);
+            }
         }
         Throwable error = failure.get();
         if (error instanceof EvalException evalError) throw evalError;
@@ -135,9 +173,8 @@ public final class MagicRunner {
             throw new EvalException("MagicError", error.getMessage(),
                     List.of(RED + label + RESET + ": " + error.getMessage()), error);
         }
-        if (error instanceof InterruptedException) {
-            throw new EvalException("Interrupted", label + " was interrupted",
-                    List.of(RED + "Interrupted" + RESET + ": " + label + " was stopped."), error);
+        if (error instanceof InterruptedException || (interruptRequested && !(error instanceof EvalException))) {
+            throw interrupted(label);
         }
         if (error != null) {
             StringWriter trace = new StringWriter();
