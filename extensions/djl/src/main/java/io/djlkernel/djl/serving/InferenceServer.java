@@ -34,6 +34,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.FileUpload;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 
@@ -612,7 +613,7 @@ public final class InferenceServer implements AutoCloseable {
             HttpPostRequestDecoder d;
             try {
                 d = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), req);
-            } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+            } catch (DecoderException | IllegalArgumentException e) {
                 throw new BadRequest("malformed multipart body: " + e.getMessage());
             }
             try {
@@ -626,7 +627,8 @@ public final class InferenceServer implements AutoCloseable {
                 }
                 if (field != null) return field;
                 throw new BadRequest("the multipart form has no file (send it as -F file=@image.png)");
-            } catch (HttpPostRequestDecoder.ErrorDataDecoderException | IOException e) {
+            } catch (DecoderException | IllegalArgumentException | IOException e) {
+                // every decoder failure (TooLongFormField..., NotEnoughData..., ErrorData...) is the client's body
                 throw new BadRequest("malformed multipart body: " + e.getMessage());
             } finally {
                 d.destroy();
