@@ -143,7 +143,7 @@ def test_interrupt_while_a_long_cell_compiles(kernel_factory):
 def test_interrupt_of_a_static_initialiser_that_spins(kernel_factory):
     km, kc = kernel_factory()
     assert_answers(kc)
-    code = "class Spinner { static long n; static { while (true) { n++; } } }\nnew Spinner();"
+    code = "class Spinner { static long n; static { while (n >= 0) { n++; } } }\nnew Spinner();"
     elapsed, reply = interrupt_after(km, kc, code, 0.5)
     assert_interrupted(elapsed, reply, "interrupt in a static initialiser")
     assert_answers(kc)
@@ -213,7 +213,7 @@ def test_an_interrupt_while_idle_does_not_stop_the_next_cell(kernel_factory):
     assert_answers(kc)
     km.interrupt_kernel()
     time.sleep(0.3)  # the interrupt has surely been handled before the next cell starts
-    assert_answers(kc, 'Thread.sleep(500); "slept"', '"slept"')
+    assert_answers(kc, 'Thread.sleep(500); "slept"', 'slept')
 
 
 def test_an_interrupt_aimed_at_a_running_cell_spares_the_cell_queued_behind_it(kernel_factory):
@@ -230,4 +230,4 @@ def test_an_interrupt_aimed_at_a_running_cell_spares_the_cell_queued_behind_it(k
     reply = shell_reply(kc, queued, 30)
     assert reply["status"] == "ok", f"the queued cell was stopped by an interrupt not aimed at it: {reply}"
     result = wait_for_iopub(kc, queued, "execute_result", timeout=5)
-    assert result["content"]["data"]["text/plain"] == '"queued ran"'
+    assert result["content"]["data"]["text/plain"] == 'queued ran'

@@ -97,7 +97,8 @@ public final class JShellInterpreter implements Interpreter {
     public EvalResult eval(String code) throws EvalException {
         // no clearing here: an interrupt that came while this cell waited (for start-up, behind a magic) is its own
         try {
-            List<CellSplitter.Piece> pieces = CellSplitter.split(analysis, code);
+            List<CellSplitter.Piece> pieces = CellSplitter.split(analysis, code, CellRuntime::isStopRequested);
+            if (CellRuntime.isStopRequested()) throw errors.interrupted();
             ErrorFormatter.Cell cell = new ErrorFormatter.Cell(code);
             EvalResult result = EvalResult.NONE;
             for (CellSplitter.Piece piece : pieces) {

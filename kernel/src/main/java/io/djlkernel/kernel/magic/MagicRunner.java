@@ -168,14 +168,16 @@ public final class MagicRunner {
             }
         }
         Throwable error = failure.get();
+        // a resolver reports an interrupted download as its own failure ("could not resolve: null")
+        if (error instanceof InterruptedException || (interruptRequested && error != null && !(error instanceof EvalException))) {
+            throw interrupted(label);
+        }
         if (error instanceof EvalException evalError) throw evalError;
         if (error instanceof MagicException) {
             throw new EvalException("MagicError", error.getMessage(),
                     List.of(RED + label + RESET + ": " + error.getMessage()), error);
         }
-        if (error instanceof InterruptedException || (interruptRequested && !(error instanceof EvalException))) {
-            throw interrupted(label);
-        }
+
         if (error != null) {
             StringWriter trace = new StringWriter();
             error.printStackTrace(new PrintWriter(trace));

@@ -109,13 +109,13 @@ public final class ExecuteHandler implements RequestHandler {
             output.endCell();
         }
         reply.addProperty("execution_count", count);
-        outbox.reply(channel, request, reply);
-
         if ("error".equals(reply.get("status").getAsString()) && stopOnError) {
             aborting = true;
-            // requests queued until now are aborted; this runs after them and lets later ones run again
+            // requests queued until now are aborted; this runs after them and lets later ones run again. Queued
+            // before the reply goes out, so a request the client sends on seeing the reply is not aborted.
             shellQueue.accept(() -> aborting = false);
         }
+        outbox.reply(channel, request, reply);
     }
 
     private JsonObject run(Message request, String code, boolean silent, boolean storeHistory, int count,
