@@ -54,6 +54,8 @@ class ServingTest {
         imageServer = InferenceServer.start(classifier, opts("--port", "0", "--token", "s3cret"));
         mlpUrl = mlpServer.url();
         imgUrl = imageServer.url();
+        // readiness waits for the warm-up (WarmupTest); the tests here check readiness of a warm endpoint
+        imageServer.awaitWarm(60_000);
     }
 
     @AfterAll
