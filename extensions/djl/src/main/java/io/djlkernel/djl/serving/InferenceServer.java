@@ -132,7 +132,7 @@ public final class InferenceServer implements AutoCloseable {
         Thread warmer = new Thread(() -> {
             long t0 = System.nanoTime();
             try {
-                int clients = Math.max(2, Math.min(8, options.workers() * 2));
+                int clients = Math.max(4, Math.min(16, options.workers() * options.batchSize()));
                 long n = Warmup.run(url(), options.token(), calls, options.warmup(), clients, () -> stopped);
                 LOG.info("warm-up of " + model.name() + ": " + n + " requests in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             } catch (RuntimeException e) {

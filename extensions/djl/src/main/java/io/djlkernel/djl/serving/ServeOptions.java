@@ -8,7 +8,7 @@ import java.util.Locale;
 /**
  * Options of {@code %serve} and of {@code djl-kernel serve}, parsed from the same words:
  * {@code [--port 8080] [--host 127.0.0.1] [--batch-size N] [--max-batch-delay MS] [--workers N] [--token T]
- * [--max-request-size 64m] [--timeout 60s] [--queue-size N] [--warmup 3s]} and, for standalone use, {@code --model PATH
+ * [--max-request-size 64m] [--timeout 60s] [--queue-size N] [--warmup 30s]} and, for standalone use, {@code --model PATH
  * --name NAME [--translator image-classification] [--size N] [--synset FILE]}.
  */
 public record ServeOptions(String name, String model, String host, int port, int batchSize, long maxBatchDelayMs,
@@ -17,13 +17,14 @@ public record ServeOptions(String name, String model, String host, int port, int
                            Duration warmup) {
 
     /**
-     * How long a new endpoint sends itself requests before {@code /v2/health/ready} says ready: the JIT compiles the
-     * request path meanwhile, which otherwise made the first seconds of real traffic several times slower.
+     * The longest a new endpoint sends itself requests before {@code /v2/health/ready} says ready (it stops earlier
+     * once its throughput stops climbing, see {@link Warmup}): without it the first seconds of real traffic ran
+     * at a fraction of the steady speed.
      */
-    static final Duration DEFAULT_WARMUP = Duration.ofSeconds(3);
+    static final Duration DEFAULT_WARMUP = Duration.ofSeconds(30);
 
     public static final String USAGE = "%serve NAME [--port 8080] [--host 127.0.0.1] [--batch-size N] [--max-batch-delay MS]"
-            + " [--workers N] [--token T] [--max-request-size 64m] [--timeout 60s] [--queue-size N] [--warmup 3s]\n"
+            + " [--workers N] [--token T] [--max-request-size 64m] [--timeout 60s] [--queue-size N] [--warmup 30s]\n"
             + "%serve list | %serve stop NAME | %serve stop --all\n"
             + "standalone: serve --model PATH [--name NAME] [--translator ndlist|image-classification] [--size N] [--synset FILE] ...";
 
