@@ -33,6 +33,8 @@ public final class MagicRunner {
     private final Object magicStart = new Object();
     /** Set by an interrupt until its request ends: also stops the parts of the cell that have not started yet. */
     private volatile boolean interruptRequested;
+    /** Runs in progress, nested ones included. */
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     public MagicRunner(MagicDispatcher magics, Interpreter java) {
         this.magics = magics;
@@ -40,6 +42,17 @@ public final class MagicRunner {
     }
 
     public EvalResult run(String code) throws EvalException {
+        running.incrementAndGet();
+        try {
+            return runParts(code);
+        } finally {
+            // the outermost run has ended: an interrupt is spent with the cell it stopped, as in JShellInterpreter.
+            // Runs nest (a magic evaluating code), so an inner one ending must not forget the outer cell's stop.
+            if (running.decrementAndGet() == 0) interruptRequested = false;
+        }
+    }
+
+    private EvalResult runParts(String code) throws EvalException {
         Matcher help = HELP_REQUEST.matcher(code);
         if (help.matches()) return EvalResult.of(help(help.group(1)));
         ParsedCell cell = ParsedCell.parse(code, magics::valueType);
