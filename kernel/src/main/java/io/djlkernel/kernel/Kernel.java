@@ -89,7 +89,7 @@ public final class Kernel {
         router.handleBesideShell(m -> m.type().startsWith("comm_") && comms.handledBesideShell(m.type(), m.content()));
         router.on("kernel_info_request", new KernelInfoHandler(outbox))
                 .on("execute_request", new ExecuteHandler(outbox, interpreter, renderers, output, stdin, history,
-                        router::enqueueShell))
+                        router::enqueueShell, interrupts))
                 .on("history_request", new HistoryHandler(outbox, history))
                 .on("complete_request", new CompleteHandler(outbox, interpreter))
                 .on("inspect_request", new InspectHandler(outbox, interpreter))

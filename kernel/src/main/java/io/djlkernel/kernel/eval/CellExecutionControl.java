@@ -25,6 +25,8 @@ final class CellExecutionControl extends DirectExecutionControl {
 
     private final SnippetClassLoader loader;
     private final AtomicReference<Thread> running = new AtomicReference<>();
+    /** Orders a stop request against the start of a snippet's thread, so that neither misses the other. */
+    private final Object stopLock = new Object();
     private volatile Object lastValue;
     private volatile Throwable lastFailure;
 
@@ -63,9 +65,16 @@ final class CellExecutionControl extends DirectExecutionControl {
             }
         }, "cell", CELL_THREAD_STACK_BYTES);
         cell.setContextClassLoader(loader);
-        running.set(cell);
-        try {
+        synchronized (stopLock) {
+            // a stop that came while this snippet compiled or its class loaded names no thread group to check
+            if (CellRuntime.isStopRequested()) {
+                lastFailure = new CellRuntime.CellInterruptedError();
+                throw new InvocationTargetException(lastFailure);
+            }
+            running.set(cell);
             cell.start();
+        }
+        try {
             cell.join();
         } finally {
             running.set(null);
@@ -113,8 +122,11 @@ final class CellExecutionControl extends DirectExecutionControl {
 
     /** Stops the running snippet: stop checks and Thread.interrupt first, Thread.stop where it still exists. */
     void requestStop() {
-        Thread cell = running.get();
-        CellRuntime.requestStop(cell == null ? null : cell.getThreadGroup());
+        Thread cell;
+        synchronized (stopLock) {
+            cell = running.get();
+            CellRuntime.requestStop(cell == null ? null : cell.getThreadGroup());
+        }
         if (cell == null) return;
         cell.interrupt();
         if (!THREAD_STOP_WORKS) return;

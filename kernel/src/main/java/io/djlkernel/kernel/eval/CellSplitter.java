@@ -5,6 +5,7 @@ import jdk.jshell.SourceCodeAnalysis.Completeness;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Splits a cell into the snippets JShell evaluates one at a time ({@code eval("a; b")} would run only {@code a}),
@@ -22,10 +23,15 @@ final class CellSplitter {
     }
 
     static List<Piece> split(SourceCodeAnalysis analysis, String cell) {
+        return split(analysis, cell, () -> false);
+    }
+
+    /** Stops early (with the pieces found so far) once {@code stop} says so: a long cell takes seconds to split. */
+    static List<Piece> split(SourceCodeAnalysis analysis, String cell, BooleanSupplier stop) {
         List<Piece> pieces = new ArrayList<>();
         String remaining = cell;
         int consumed = 0;
-        while (!remaining.isBlank()) {
+        while (!remaining.isBlank() && !stop.getAsBoolean()) {
             SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
             Completeness completeness = info.completeness();
             int start = consumed; // JShell's snippet source keeps the leading whitespace: positions stay aligned

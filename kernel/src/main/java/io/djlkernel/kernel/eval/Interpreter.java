@@ -18,8 +18,15 @@ public interface Interpreter extends AutoCloseable {
      */
     EvalResult eval(String code) throws EvalException;
 
-    /** Stops the running cell (from another thread); returns at once. */
+    /**
+     * Stops the running cell (from another thread); returns at once. An interrupt that comes while no cell runs
+     * stops the next one to start, until {@link #clearInterrupt()}: the caller knows which request it was aimed at.
+     */
     void interrupt();
+
+    /** Forgets an interrupt whose request has ended, so that it cannot stop a later cell nobody asked to stop. */
+    default void clearInterrupt() {
+    }
 
     /** Completions at {@code cursor}; never null. */
     Completion complete(String code, int cursor);

@@ -96,19 +96,25 @@ public final class JShellInterpreter implements Interpreter {
 
     @Override
     public EvalResult eval(String code) throws EvalException {
-        CellRuntime.clearStop();
-        List<CellSplitter.Piece> pieces = CellSplitter.split(analysis, code);
-        ErrorFormatter.Cell cell = new ErrorFormatter.Cell(code);
-        EvalResult result = EvalResult.NONE;
-        for (CellSplitter.Piece piece : pieces) {
+        // no clearing here: an interrupt that came while this cell waited (for start-up, behind a magic) is its own
+        try {
+            List<CellSplitter.Piece> pieces = CellSplitter.split(analysis, code, CellRuntime::isStopRequested);
             if (CellRuntime.isStopRequested()) throw errors.interrupted();
-            if (activeDeclarations.contains(normalize(piece.source()))) {
-                result = EvalResult.NONE; // same import/class/method as the active one: nothing to do
-                continue;
+            ErrorFormatter.Cell cell = new ErrorFormatter.Cell(code);
+            EvalResult result = EvalResult.NONE;
+            for (CellSplitter.Piece piece : pieces) {
+                // javac cannot be stopped mid-compile; a cell of many snippets stops between two of them
+                if (CellRuntime.isStopRequested()) throw errors.interrupted();
+                if (activeDeclarations.contains(normalize(piece.source()))) {
+                    result = EvalResult.NONE; // same import/class/method as the active one: nothing to do
+                    continue;
+                }
+                result = run(piece, cell);
             }
-            result = run(piece, cell);
+            return result;
+        } finally {
+            CellRuntime.clearStop();
         }
-        return result;
     }
 
     private EvalResult run(CellSplitter.Piece piece, ErrorFormatter.Cell cell) throws EvalException {
@@ -233,6 +239,11 @@ public final class JShellInterpreter implements Interpreter {
     @Override
     public void interrupt() {
         control.requestStop();
+    }
+
+    @Override
+    public void clearInterrupt() {
+        CellRuntime.clearStop();
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +25,16 @@ public final class MagicRunner {
 
     private final MagicDispatcher magics;
     private final Interpreter java;
+    private static final Logger LOG = Logger.getLogger(MagicRunner.class.getName());
+    private static final long ABANDON_MAGIC_AFTER_MS = 500;
+
     private final AtomicReference<Thread> runningMagic = new AtomicReference<>();
+    /** Orders an interrupt against the start of a magic's thread, so that neither misses the other. */
+    private final Object magicStart = new Object();
+    /** Set by an interrupt until its request ends: also stops the parts of the cell that have not started yet. */
+    private volatile boolean interruptRequested;
+    /** Runs in progress, nested ones included. */
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     public MagicRunner(MagicDispatcher magics, Interpreter java) {
         this.magics = magics;
@@ -32,6 +42,17 @@ public final class MagicRunner {
     }
 
     public EvalResult run(String code) throws EvalException {
+        running.incrementAndGet();
+        try {
+            return runParts(code);
+        } finally {
+            // the outermost run has ended: an interrupt is spent with the cell it stopped, as in JShellInterpreter.
+            // Runs nest (a magic evaluating code), so an inner one ending must not forget the outer cell's stop.
+            if (running.decrementAndGet() == 0) interruptRequested = false;
+        }
+    }
+
+    private EvalResult runParts(String code) throws EvalException {
         Matcher help = HELP_REQUEST.matcher(code);
         if (help.matches()) return EvalResult.of(help(help.group(1)));
         ParsedCell cell = ParsedCell.parse(code, magics::valueType);
@@ -41,6 +62,7 @@ public final class MagicRunner {
         }
         EvalResult result = EvalResult.NONE;
         for (ParsedCell.Part part : cell.parts()) {
+            if (interruptRequested) throw interrupted("the cell");
             if (part instanceof ParsedCell.Java javaPart) {
                 result = java.eval(javaPart.code());
             } else {
@@ -67,9 +89,19 @@ public final class MagicRunner {
     }
 
     public void interrupt() {
+        interruptRequested = true;
         java.interrupt();
-        Thread magic = runningMagic.get();
+        Thread magic;
+        synchronized (magicStart) {
+            magic = runningMagic.get();
+        }
         if (magic != null) magic.interrupt();
+    }
+
+    /** The request the last interrupt was aimed at has ended. */
+    public void clearInterrupt() {
+        interruptRequested = false;
+        java.clearInterrupt();
     }
 
     public Interpreter.Completion complete(String code, int cursor) {
@@ -104,6 +136,11 @@ public final class MagicRunner {
         return javaOnly.isBlank() ? Interpreter.Completeness.complete() : java.isComplete(javaOnly);
     }
 
+    private static EvalException interrupted(String label) {
+        return new EvalException("Interrupted", label + " was interrupted",
+                List.of(RED + "Interrupted" + RESET + ": " + label + " was stopped."), null);
+    }
+
     private interface MagicCall {
         Object run() throws Exception;
     }
@@ -119,26 +156,41 @@ public final class MagicRunner {
             }
         }, "magic " + label);
         thread.setContextClassLoader(java.classLoader());
-        runningMagic.set(thread);
-        thread.start();
+        // an abandoned magic (see below) must not keep the JVM alive at shutdown
+        thread.setDaemon(true);
+        synchronized (magicStart) {
+            if (interruptRequested) throw interrupted(label);
+            runningMagic.set(thread);
+            thread.start();
+        }
         try {
-            thread.join();
+            while (thread.isAlive() && !interruptRequested) thread.join(50);
+            // Thread.interrupt does not reach every blocking call (a socket read of a stalled repository); the
+            // user asked to stop, so the cell ends and the magic is left to finish or time out on its own
+            thread.join(ABANDON_MAGIC_AFTER_MS);
+            if (thread.isAlive()) {
+                LOG.warning(label + " did not stop within " + ABANDON_MAGIC_AFTER_MS + " ms of an interrupt; left running");
+                throw interrupted(label);
+            }
         } catch (InterruptedException e) {
             thread.interrupt();
             Thread.currentThread().interrupt();
         } finally {
-            runningMagic.set(null);
+            synchronized (magicStart) {
+                runningMagic.set(null);
+            }
         }
         Throwable error = failure.get();
+        // a resolver reports an interrupted download as its own failure ("could not resolve: null")
+        if (error instanceof InterruptedException || (interruptRequested && error != null && !(error instanceof EvalException))) {
+            throw interrupted(label);
+        }
         if (error instanceof EvalException evalError) throw evalError;
         if (error instanceof MagicException) {
             throw new EvalException("MagicError", error.getMessage(),
                     List.of(RED + label + RESET + ": " + error.getMessage()), error);
         }
-        if (error instanceof InterruptedException) {
-            throw new EvalException("Interrupted", label + " was interrupted",
-                    List.of(RED + "Interrupted" + RESET + ": " + label + " was stopped."), error);
-        }
+
         if (error != null) {
             StringWriter trace = new StringWriter();
             error.printStackTrace(new PrintWriter(trace));

@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,6 +39,7 @@ public final class ExecuteHandler implements RequestHandler {
     private final StdinBroker stdin;
     private final History history;
     private final Consumer<Runnable> shellQueue;
+    private final InterruptHandler interrupts;
     private int executionCount;
     private boolean aborting;
 
@@ -46,7 +48,9 @@ public final class ExecuteHandler implements RequestHandler {
      *                   the abort of queued requests after a failed cell
      */
     public ExecuteHandler(Outbox outbox, InterpreterHandle interpreter, RendererRegistry renderers,
-                          OutputRouter output, StdinBroker stdin, History history, Consumer<Runnable> shellQueue) {
+                          OutputRouter output, StdinBroker stdin, History history, Consumer<Runnable> shellQueue,
+                          InterruptHandler interrupts) {
+        this.interrupts = interrupts;
         this.outbox = outbox;
         this.interpreter = interpreter;
         this.renderers = renderers;
@@ -65,6 +69,17 @@ public final class ExecuteHandler implements RequestHandler {
             outbox.reply(channel, request, reply);
             return;
         }
+        // before execute_input: a front end may interrupt as soon as it sees that, and must reach this request
+        CompletableFuture<Void> interrupted = interrupts.begin(request);
+        try {
+            execute(channel, request, interrupted);
+        } finally {
+            interrupts.end();
+        }
+    }
+
+    private void execute(Channel channel, Message request, CompletableFuture<Void> interrupted)
+            throws InterruptedException {
         JsonObject content = request.content();
         String code = Json.string(content, "code", "");
         boolean silent = Json.bool(content, "silent", false);
@@ -88,29 +103,33 @@ public final class ExecuteHandler implements RequestHandler {
         stdin.beginCell(request, allowStdin);
         JsonObject reply;
         try {
-            reply = run(request, code, silent, storeHistory, count);
+            reply = run(request, code, silent, storeHistory, count, interrupted);
         } finally {
             stdin.endCell();
             output.endCell();
         }
         reply.addProperty("execution_count", count);
-        outbox.reply(channel, request, reply);
-
         if ("error".equals(reply.get("status").getAsString()) && stopOnError) {
             aborting = true;
-            // requests queued until now are aborted; this runs after them and lets later ones run again
+            // requests queued until now are aborted; this runs after them and lets later ones run again. Queued
+            // before the reply goes out, so a request the client sends on seeing the reply is not aborted.
             shellQueue.accept(() -> aborting = false);
         }
+        outbox.reply(channel, request, reply);
     }
 
-    private JsonObject run(Message request, String code, boolean silent, boolean storeHistory, int count)
-            throws InterruptedException {
+    private JsonObject run(Message request, String code, boolean silent, boolean storeHistory, int count,
+                           CompletableFuture<Void> interrupted) throws InterruptedException {
         Interpreter eval;
         try {
-            eval = interpreter.get();
+            eval = interpreter.get(interrupted);
         } catch (InterpreterHandle.UnavailableException e) {
             return publishError(request, "KernelStartupError", e.getMessage(), List.of(e.getMessage()));
+        } catch (InterpreterHandle.InterruptedWhileStartingException e) {
+            return interruptedBeforeRunning(request);
         }
+        // interrupted as start-up ended: the interrupt found no interpreter to pass the stop to
+        if (interrupted.isDone()) return interruptedBeforeRunning(request);
         EvalResult result;
         try {
             result = eval.eval(code);
@@ -184,6 +203,12 @@ public final class ExecuteHandler implements RequestHandler {
             output.stderr().println("[djl-kernel: could not display the result: " + e + "]");
             return null;
         }
+    }
+
+    private JsonObject interruptedBeforeRunning(Message request) {
+        String value = "the cell was interrupted before it ran (the Java interpreter was still starting)";
+        return publishError(request, "Interrupted", value,
+                List.of("\u001b[1;31mInterrupted\u001b[0m: " + value + "; the interpreter goes on starting."));
     }
 
     private JsonObject publishError(Message request, String ename, String evalue, List<String> traceback) {

@@ -33,6 +33,7 @@ public final class InterpreterHandle {
         Thread creator = new Thread(() -> {
             long started = System.nanoTime();
             try {
+                delayForTests();
                 interpreter.complete(factory.get());
                 LOG.info(() -> "interpreter ready in " + (System.nanoTime() - started) / 1_000_000 + " ms");
             } catch (RuntimeException | Error e) {
@@ -44,6 +45,28 @@ public final class InterpreterHandle {
         creator.start();
     }
 
+    /** The interpreter was not ready when the request waiting for it was interrupted. */
+    public static final class InterruptedWhileStartingException extends Exception {
+        InterruptedWhileStartingException() {
+            super("interrupted while the Java interpreter was starting", null, false, false);
+        }
+    }
+
+    /**
+     * Waits for the interpreter, or until {@code giveUp} completes (an interrupt aimed at the waiting request):
+     * start-up goes on for the next request.
+     */
+    public Interpreter get(CompletableFuture<?> giveUp)
+            throws UnavailableException, InterruptedException, InterruptedWhileStartingException {
+        try {
+            CompletableFuture.anyOf(interpreter, giveUp).get();
+        } catch (ExecutionException e) {
+            // reported by get() below
+        }
+        if (!interpreter.isDone()) throw new InterruptedWhileStartingException();
+        return get();
+    }
+
     /** Waits for the interpreter. */
     public Interpreter get() throws UnavailableException, InterruptedException {
         try {
@@ -53,6 +76,23 @@ public final class InterpreterHandle {
             throw new UnavailableException("the Java interpreter failed to start: " + cause, cause);
         }
     }
+
+    /**
+     * Tests of interrupts during start-up set {@value #TEST_STARTUP_DELAY_PROPERTY} (ms) to widen that window on a
+     * fast machine; nothing else should.
+     */
+    private static void delayForTests() {
+        long delayMs = Long.getLong(TEST_STARTUP_DELAY_PROPERTY, 0);
+        if (delayMs <= 0) return;
+        LOG.info("delaying interpreter start-up by " + delayMs + " ms (" + TEST_STARTUP_DELAY_PROPERTY + ")");
+        try {
+            Thread.sleep(delayMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static final String TEST_STARTUP_DELAY_PROPERTY = "djl.kernel.test.startupDelayMs";
 
     /** The interpreter if it is ready now (for interrupts, which must never wait). */
     public Optional<Interpreter> ifReady() {

@@ -94,6 +94,11 @@ public final class NotebookInterpreter implements Interpreter {
     }
 
     @Override
+    public void clearInterrupt() {
+        runner.clearInterrupt();
+    }
+
+    @Override
     public Completion complete(String code, int cursor) {
         return runner.complete(code, cursor);
     }

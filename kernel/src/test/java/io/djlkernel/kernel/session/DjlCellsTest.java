@@ -132,7 +132,7 @@ class DjlCellsTest {
     void serveUsedAsAValueGivesItsUrlAsAString() throws Exception {
         java.nio.file.Path model = java.nio.file.Path.of("../extensions/djl/src/test/resources/models/classifier/classifier.pt")
                 .toAbsolutePath().normalize();
-        notebook.eval("String url = %serve colours --model " + model + " --translator image-classification --size 32 --port 0;");
+        notebook.eval("String url = %serve colours --model " + model + " --translator image-classification --size 32 --port 0 --warmup 0;"); // ready at once: no warm-up
         try {
             assertTrue(value("url").toString().startsWith("http://127.0.0.1:"), value("url").toString());
             assertEquals(200, value("((java.net.HttpURLConnection) java.net.URI.create(url + \"/v2/health/ready\").toURL()"

@@ -15,9 +15,16 @@ import java.util.Arrays;
  */
 public record HostTensor(String name, V2Type type, long[] shape, Object data) {
 
+    /** The product of the dimensions; Long.MAX_VALUE when it overflows (a client's shape can be anything). */
     public static long elementCount(long[] shape) {
         long n = 1;
-        for (long d : shape) n *= d;
+        for (long d : shape) {
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
+        }
         return n;
     }
 

@@ -34,6 +34,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.FileUpload;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 
@@ -88,6 +89,9 @@ public final class InferenceServer implements AutoCloseable {
     private long recorded;
     private final byte[] tokenBytes;
     private volatile boolean stopped;
+    /** False while the endpoint warms itself up (see {@link Warmup}): /v2/health/ready answers 503 meanwhile. */
+    private volatile boolean warm;
+    private final java.util.concurrent.CountDownLatch warmed = new java.util.concurrent.CountDownLatch(1);
 
     private InferenceServer(ServableModel model, ServeOptions options) throws InterruptedException {
         this.model = model;
@@ -102,6 +106,7 @@ public final class InferenceServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(8192, 65536, 65536));
+                            ch.pipeline().addLast(new LingeringClose());
                             ch.pipeline().addLast(new HttpServerKeepAliveHandler());
                             ch.pipeline().addLast(new SizeLimit((int) options.maxRequestBytes()));
                             ch.pipeline().addLast(new Handler());
@@ -114,6 +119,45 @@ public final class InferenceServer implements AutoCloseable {
             io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
+        startWarmup();
+    }
+
+    private void startWarmup() {
+        List<Warmup.Call> calls = Warmup.callsFor(model);
+        if (calls.isEmpty() || options.warmup().isZero()) {
+            if (!options.warmup().isZero()) LOG.info("no warm-up for " + model.name() + ": its inputs are not declared");
+            markWarm();
+            return;
+        }
+        Thread warmer = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                int clients = Math.max(4, Math.min(16, options.workers() * options.batchSize()));
+                long n = Warmup.run(url(), options.token(), calls, options.warmup(), clients, () -> stopped);
+                LOG.info("warm-up of " + model.name() + ": " + n + " requests in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "warm-up failed; serving unwarmed", e);
+            } finally {
+                markWarm();
+            }
+        }, "serve-warmup");
+        warmer.setDaemon(true);
+        warmer.start();
+    }
+
+    private void markWarm() {
+        warm = true;
+        warmed.countDown();
+    }
+
+    /** Whether the warm-up has ended (readiness waits for it). */
+    public boolean isWarm() {
+        return warm;
+    }
+
+    /** Waits up to {@code millis} for the warm-up to end; true when it has. */
+    public boolean awaitWarm(long millis) throws InterruptedException {
+        return warmed.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /** Binds and starts serving; an IOException-like RuntimeException when the port is taken. */
@@ -198,6 +242,26 @@ public final class InferenceServer implements AutoCloseable {
         stop(5_000);
     }
 
+    /**
+     * Closes connections without losing their last answer: closing while the client still sends (an oversized or
+     * malformed request, a body we did not need) makes the kernel reset the connection, and a reset discards the
+     * answer the client has not read yet. So every close (ours, the keep-alive handler's) first ends our side and
+     * keeps reading, and dropping, until the client closes, at most a few seconds.
+     */
+    private static final class LingeringClose extends io.netty.channel.ChannelOutboundHandlerAdapter {
+        @Override
+        public void close(ChannelHandlerContext ctx, io.netty.channel.ChannelPromise promise) {
+            if (!(ctx.channel() instanceof SocketChannel socket) || !socket.isActive() || socket.isOutputShutdown()) {
+                ctx.close(promise);
+                return;
+            }
+            socket.shutdownOutput().addListener(done ->
+                    ctx.executor().schedule(() -> ctx.close(promise), LINGER_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    private static final int LINGER_SECONDS = 3;
+
     /** 413 with a JSON body; the rest of an oversized body is read and dropped so the client sees the answer. */
     private final class SizeLimit extends HttpObjectAggregator {
         SizeLimit(int max) {
@@ -219,10 +283,12 @@ public final class InferenceServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             long t0 = System.nanoTime();
-            requests.incrementAndGet();
+            // the endpoint's own warm-up traffic is not the users': keep it out of the counters and metrics
+            boolean counted = warm || !req.headers().contains(Warmup.HEADER);
+            if (counted) requests.incrementAndGet();
             inFlight.incrementAndGet();
-            metrics.inFlight(1);
-            String path = new QueryStringDecoder(req.uri()).path();
+            if (counted) metrics.inFlight(1);
+            String path = pathOf(req.uri());
             String route = "other";
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             CompletableFuture<FullHttpResponse> answer;
@@ -248,9 +314,11 @@ public final class InferenceServer implements AutoCloseable {
                 FullHttpResponse out = resp != null ? resp : failureResponse(failure);
                 if (!keepAlive) out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 long took = System.nanoTime() - t0;
-                record(took);
-                metrics.request(model.name(), r, out.status().code(), took / 1e9);
-                metrics.inFlight(-1);
+                if (counted) {
+                    record(took);
+                    metrics.request(model.name(), r, out.status().code(), took / 1e9);
+                    metrics.inFlight(-1);
+                }
                 inFlight.decrementAndGet();
                 var f = ctx.writeAndFlush(out);
                 if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
@@ -261,6 +329,15 @@ public final class InferenceServer implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.log(Level.FINE, "connection error", cause);
             ctx.close();
+        }
+    }
+
+    /** The decoded path, or the raw URI when it does not decode ("/%zz"): then no route matches and it is a 404. */
+    private static String pathOf(String uri) {
+        try {
+            return new QueryStringDecoder(uri).path();
+        } catch (IllegalArgumentException e) {
+            return uri;
         }
     }
 
@@ -302,7 +379,10 @@ public final class InferenceServer implements AutoCloseable {
         HttpMethod m = req.method();
         boolean get = m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD);
         boolean post = m.equals(HttpMethod.POST);
-        if (seg.length == 0 && get) return done(ok(index()));
+        if (seg.length == 0) {
+            if (get) return done(ok(index()));
+            throw new BadRequest(405, "use GET on / (or POST to /predict, /v2/models/NAME/infer)");
+        }
         switch (seg[0]) {
             case "v2":
                 return v2(req, seg, get, post);
@@ -357,7 +437,7 @@ public final class InferenceServer implements AutoCloseable {
             return done(ok(o));
         }
         if (seg.length == 3 && seg[1].equals("health") && get && (seg[2].equals("live") || seg[2].equals("ready"))) {
-            boolean ready = seg[2].equals("live") || model.isOpen() && !stopped;
+            boolean ready = seg[2].equals("live") || model.isOpen() && !stopped && warm;
             return done(json(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, object(seg[2], ready)));
         }
         if (seg.length >= 3 && seg[1].equals("models")) {
@@ -612,7 +692,8 @@ public final class InferenceServer implements AutoCloseable {
             HttpPostRequestDecoder d;
             try {
                 d = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), req);
-            } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+            } catch (DecoderException | IllegalArgumentException | IndexOutOfBoundsException e) {
+                // IndexOutOfBounds: Netty's boundary parsing of "multipart/form-data; boundary=" (empty)
                 throw new BadRequest("malformed multipart body: " + e.getMessage());
             }
             try {
@@ -626,7 +707,8 @@ public final class InferenceServer implements AutoCloseable {
                 }
                 if (field != null) return field;
                 throw new BadRequest("the multipart form has no file (send it as -F file=@image.png)");
-            } catch (HttpPostRequestDecoder.ErrorDataDecoderException | IOException e) {
+            } catch (DecoderException | IllegalArgumentException | IndexOutOfBoundsException | IOException e) {
+                // every decoder failure (TooLongFormField..., NotEnoughData..., ErrorData...) is the client's body
                 throw new BadRequest("malformed multipart body: " + e.getMessage());
             } finally {
                 d.destroy();

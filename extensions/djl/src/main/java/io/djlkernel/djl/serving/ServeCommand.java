@@ -28,7 +28,7 @@ public final class ServeCommand implements Subcommand {
     public String usage() {
         return "Usage: djl-kernel serve --model PATH [--name NAME] [--port 8080] [--host 127.0.0.1] [--batch-size N]\n"
                 + "                        [--max-batch-delay MS] [--workers N] [--token T] [--max-request-size 64m]\n"
-                + "                        [--timeout 60s] [--queue-size N] [--translator ndlist|image-classification]\n"
+                + "                        [--timeout 60s] [--queue-size N] [--warmup 30s] [--translator ndlist|image-classification]\n"
                 + "                        [--size N] [--synset FILE]\n"
                 + "PATH: a TorchScript .pt file, or a folder written by %export (serving.properties).";
     }

@@ -8,21 +8,29 @@ import java.util.Locale;
 /**
  * Options of {@code %serve} and of {@code djl-kernel serve}, parsed from the same words:
  * {@code [--port 8080] [--host 127.0.0.1] [--batch-size N] [--max-batch-delay MS] [--workers N] [--token T]
- * [--max-request-size 64m] [--timeout 60s] [--queue-size N]} and, for standalone use, {@code --model PATH
+ * [--max-request-size 64m] [--timeout 60s] [--queue-size N] [--warmup 30s]} and, for standalone use, {@code --model PATH
  * --name NAME [--translator image-classification] [--size N] [--synset FILE]}.
  */
 public record ServeOptions(String name, String model, String host, int port, int batchSize, long maxBatchDelayMs,
                            int workers, String token, long maxRequestBytes, Duration timeout, int queueSize,
-                           String translator, int imageSize, String synset, List<String> positional) {
+                           String translator, int imageSize, String synset, List<String> positional,
+                           Duration warmup) {
+
+    /**
+     * The longest a new endpoint sends itself requests before {@code /v2/health/ready} says ready (it stops earlier
+     * once its throughput stops climbing, see {@link Warmup}): without it the first seconds of real traffic ran
+     * at a fraction of the steady speed.
+     */
+    static final Duration DEFAULT_WARMUP = Duration.ofSeconds(30);
 
     public static final String USAGE = "%serve NAME [--port 8080] [--host 127.0.0.1] [--batch-size N] [--max-batch-delay MS]"
-            + " [--workers N] [--token T] [--max-request-size 64m] [--timeout 60s] [--queue-size N]\n"
+            + " [--workers N] [--token T] [--max-request-size 64m] [--timeout 60s] [--queue-size N] [--warmup 30s]\n"
             + "%serve list | %serve stop NAME | %serve stop --all\n"
             + "standalone: serve --model PATH [--name NAME] [--translator ndlist|image-classification] [--size N] [--synset FILE] ...";
 
     public static ServeOptions defaults() {
         return new ServeOptions(null, null, "127.0.0.1", 8080, 1, 5, 1, null, 64L << 20, Duration.ofSeconds(60), 256,
-                null, -1, null, List.of());
+                null, -1, null, List.of(), DEFAULT_WARMUP);
     }
 
     public static ServeOptions parse(List<String> words) {
@@ -30,7 +38,7 @@ public record ServeOptions(String name, String model, String host, int port, int
         String name = null, model = null, host = o.host, token = null, translator = null, synset = null;
         int port = o.port, batch = o.batchSize, workers = o.workers, queue = o.queueSize, size = -1;
         long delay = o.maxBatchDelayMs, maxBytes = o.maxRequestBytes;
-        Duration timeout = o.timeout;
+        Duration timeout = o.timeout, warmup = o.warmup;
         List<String> pos = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
@@ -64,21 +72,22 @@ public record ServeOptions(String name, String model, String host, int port, int
                 case "--translator": translator = value; break;
                 case "--size": size = intIn(key, value, 1, 8192); break;
                 case "--synset": synset = value; break;
+                case "--warmup": warmup = duration("--warmup", value, Duration.ofMinutes(10)); break;
                 default: throw new IllegalArgumentException("unknown option " + key + "\nusage: " + USAGE);
             }
         }
         return new ServeOptions(name, model, host, port, batch, delay, workers, token, maxBytes, timeout, queue,
-                translator, size, synset, List.copyOf(pos));
+                translator, size, synset, List.copyOf(pos), warmup);
     }
 
     public ServeOptions withName(String n) {
         return new ServeOptions(n, model, host, port, batchSize, maxBatchDelayMs, workers, token, maxRequestBytes,
-                timeout, queueSize, translator, imageSize, synset, positional);
+                timeout, queueSize, translator, imageSize, synset, positional, warmup);
     }
 
     public ServeOptions withBatching(int batch, long delayMs) {
         return new ServeOptions(name, model, host, port, batch, delayMs, workers, token, maxRequestBytes,
-                timeout, queueSize, translator, imageSize, synset, positional);
+                timeout, queueSize, translator, imageSize, synset, positional, warmup);
     }
 
     private static int intIn(String key, String v, int min, int max) {
@@ -106,6 +115,17 @@ public record ServeOptions(String name, String model, String host, int port, int
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--max-request-size must look like 64m, 512k or 1000, got '" + v + "'");
         }
+    }
+
+    private static Duration duration(String key, String v, Duration max) {
+        Duration d;
+        try {
+            d = duration(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " must look like 3s, 500ms or 0 (none), got '" + v + "'");
+        }
+        if (d.isNegative() || d.compareTo(max) > 0) throw new IllegalArgumentException(key + " must be 0.." + max.toSeconds() + "s, got " + v);
+        return d;
     }
 
     /** {@code 60s}, {@code 500ms}, {@code 2m}, {@code 30} (seconds). */

@@ -51,7 +51,7 @@ class ServingTest {
         mlp = TorchScriptModel.load("mlp", fixture("mlp.pt"), null, -1, null, null);
         classifier = TorchScriptModel.load("colours", fixture("classifier"), "image-classification", 32, null, null);
         mlpServer = InferenceServer.start(mlp, opts("--port", "0", "--batch-size", "8", "--max-batch-delay", "5", "--workers", "2"));
-        imageServer = InferenceServer.start(classifier, opts("--port", "0", "--token", "s3cret"));
+        imageServer = InferenceServer.start(classifier, opts("--port", "0", "--token", "s3cret", "--warmup", "0")); // WarmupTest
         mlpUrl = mlpServer.url();
         imgUrl = imageServer.url();
     }

@@ -1,0 +1,78 @@
+package io.djlkernel.djl.serving;
+
+import org.junit.jupiter.api.Test;
+
+import java.awt.Color;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The endpoint warms its request path before it reports ready; clients are served meanwhile. */
+class WarmupTest {
+
+    @Test
+    void readinessWaitsForTheWarmUpWhileRequestsAreServedAndWarmUpTrafficIsNotCounted() throws Exception {
+        try (TorchScriptModel model = TorchScriptModel.load("colours", ServingTest.fixture("classifier"),
+                "image-classification", 32, null, null)) {
+            InferenceServer server = InferenceServer.start(model, ServingTest.opts("--port", "0", "--warmup", "2s",
+                    "--token", "t0k"));
+            try {
+                String[] auth = {"Authorization", "Bearer t0k"};
+                assertEquals(503, Http.get(server.url() + "/v2/health/ready").status(), "ready before the warm-up ended");
+                assertEquals(200, Http.get(server.url() + "/v2/health/live").status());
+                Http.Reply served = Http.postFile(server.url() + "/predict", "file", "red.png", "image/png",
+                        ServingTest.image(Color.RED, "png"), auth);
+                assertEquals(200, served.status(), "a request during the warm-up: " + served.body());
+                assertTrue(server.awaitWarm(30_000), "the warm-up did not end");
+                assertEquals(200, Http.get(server.url() + "/v2/health/ready").status());
+                // 3 ready/live checks and 1 prediction: the warm-up's hundreds of requests are not the users'
+                assertEquals(4, server.requestCount());
+                assertFalse(Http.get(server.url() + "/metrics", auth).body().contains("warmup"));
+            } finally {
+                server.stop(2000);
+            }
+        }
+    }
+
+    @Test
+    void aModelWithoutDeclaredInputsIsReadyAtOnce() throws Exception {
+        try (TorchScriptModel mlp = TorchScriptModel.load("mlp", ServingTest.fixture("mlp.pt"), null, -1, null, null)) {
+            assertTrue(Warmup.callsFor(mlp).isEmpty());
+            InferenceServer server = InferenceServer.start(mlp, ServingTest.opts("--port", "0"));
+            try {
+                assertTrue(server.isWarm());
+                assertEquals(200, Http.get(server.url() + "/v2/health/ready").status());
+            } finally {
+                server.stop(2000);
+            }
+        }
+    }
+
+    @Test
+    void warmupOptionIsADurationAndZeroTurnsItOff() {
+        assertEquals(ServeOptions.DEFAULT_WARMUP, ServeOptions.parse(List.of()).warmup());
+        assertTrue(ServeOptions.parse(List.of("--warmup", "0")).warmup().isZero());
+        assertEquals(1500, ServeOptions.parse(List.of("--warmup=1500ms")).warmup().toMillis());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> ServeOptions.parse(List.of("--warmup", "soon")));
+        assertTrue(bad.getMessage().contains("--warmup"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ServeOptions.parse(List.of("--warmup", "-2s")));
+    }
+
+    @Test
+    void v2ZerosFollowTheDeclaredShapeWithVariableDimensionsAsOne() throws Exception {
+        try (TorchScriptModel model = TorchScriptModel.load("colours", ServingTest.fixture("classifier"),
+                "image-classification", 4, null, null)) {
+            String json = Warmup.v2Zeros(model);
+            assertTrue(json.contains("\"shape\":[1,3,4,4]"), json);
+            assertEquals(48, json.chars().filter(c -> c == '0').count(), "one zero per element of 1x3x4x4: " + json);
+        }
+        try (TorchScriptModel mlp = TorchScriptModel.load("mlp", ServingTest.fixture("mlp.pt"), null, -1, null, null)) {
+            assertNull(Warmup.v2Zeros(mlp));
+        }
+    }
+}
