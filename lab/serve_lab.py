@@ -17,6 +17,7 @@ read (a config written for another server version would break this pairing: pass
 import argparse
 import json
 import os
+import signal
 import sys
 
 os.environ["JUPYTER_NO_CONFIG"] = "1"
@@ -91,16 +92,24 @@ def main():
         "--ServerApp.port=%d" % a.port,
         "--ServerApp.open_browser=False",
         "--ServerApp.root_dir=%s" % os.path.abspath(a.root),
-        # one Ctrl-C stops the server (jupyter asks for a second one at a terminal)
-        "--ServerApp.answer_yes=True",
     ]
     if os.geteuid() == 0:
         options.append("--ServerApp.allow_root=True")
     if a.no_token:
         options += ["--ServerApp.port_retries=0", "--ServerApp.token=", "--ServerApp.password=",
                     "--ServerApp.disable_check_xsrf=True"]
-    sys.argv = [sys.argv[0], *options, *SERVER_OPTIONS]
-    NpmLabApp.launch_instance()
+    server = NpmLabApp.initialize_server(argv=[*options, *SERVER_OPTIONS])
+
+    def stop(signum, frame):
+        # a second Ctrl-C while kernels are shutting down gives up waiting for them
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        server.log.info("Interrupted: shutting the kernels down, then the server (Ctrl-C again: no waiting)")
+        server.stop(from_signal=True)
+
+    # jupyter_server asks "Shutdown this Jupyter server (y/[n])?" at a terminal and, without one, stops on
+    # SIGINT without shutting its kernels down: one Ctrl-C does here what SIGTERM does (kernels first)
+    signal.signal(signal.SIGINT, stop)
+    server.start()
 
 
 if __name__ == "__main__":
