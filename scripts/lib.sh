@@ -103,12 +103,17 @@ build_lab_app() {
     stamp lab-app "$hash"
 }
 
-# build_lab_extension [CORE_PATH]: our prebuilt extension into build/labextensions/djl-kernel-jupyterlab, built
-# against CORE_PATH's package.json (default: the lab app's core; build_lab_app first). With the word `jupyter`
-# instead of a path, `jupyter labextension build` builds it against that (pip-installed) JupyterLab.
+# build_lab_extension CORE: our prebuilt extension into build/labextensions/djl-kernel-jupyterlab, built against
+# the package.json in folder CORE (the lab app's core: "$LAB_APP/core", after build_lab_app). With the word
+# `jupyter` instead, `jupyter labextension build` builds it against that (pip-installed) JupyterLab.
 build_lab_extension() {
-    local core=${1:-$LAB_APP/core} hash
-    hash=$(inputs_hash extensions/jupyterlab)-$( [ "$core" = jupyter ] && jupyter-lab --version || sha256sum "$core/package.json" | cut -c1-64)
+    local core=$1 hash against
+    if [ "$core" = jupyter ]; then
+        against=$(jupyter-lab --version)
+    else
+        against=$(sha256sum "$core/package.json" | cut -c1-64)
+    fi
+    hash=$(inputs_hash extensions/jupyterlab)-$against
     npm_ci_cached "$LAB_EXT_SRC"
     up_to_date lab-extension "$hash" "$LAB_EXTENSIONS/djl-kernel-jupyterlab/package.json" && return 0
     say "Building the JupyterLab extension (tsc + build-labextension, once: cached in build/labextensions)"

@@ -33,8 +33,10 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[[ $PORT =~ ^[0-9]+$ ]] && [ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ] \
-    || { echo "start.sh: --port wants a number from 1 to 65535, not '$PORT'" >&2; exit 2; }
+if ! [[ $PORT =~ ^[0-9]{1,5}$ ]] || [ "$PORT" -lt 1 ] || [ "$PORT" -gt 65535 ]; then
+    echo "start.sh: --port wants a number from 1 to 65535, not '$PORT'" >&2
+    exit 2
+fi
 [ $mode = lab ] || [ -f "$NOTEBOOK" ] || die "$NOTEBOOK not found"
 
 ensure_packages "${BUILD_PACKAGES[@]}" "${JUPYTER_PACKAGES[@]}"
@@ -84,7 +86,7 @@ if [ $mode = lab ]; then
     ensure_packages python3-jupyter-server python3-jupyterlab-server
     command -v npm >/dev/null || ensure_packages nodejs npm
     build_lab_app
-    build_lab_extension
+    build_lab_extension "$LAB_APP/core"
     say "JupyterLab 4.6 (lab/) on notebooks/ (Ctrl-C stops it; the URL with its token follows)"
     exec "$PY" lab/serve_lab.py --root notebooks --labextensions "$LAB_EXTENSIONS" --ip "$IP" --port "$PORT"
 fi

@@ -35,7 +35,7 @@ fi
 # the front end and the extension come from the same cached build as scripts/start.sh's (lib.sh)
 npm_ci_cached "$LAB_APP" "$EXT" "$BROWSER"
 build_lab_app
-build_lab_extension
+build_lab_extension "$LAB_APP/core"
 
 run_step "unit tests (vitest)" bash -c "cd '$EXT' && npx vitest run"
 
@@ -64,6 +64,10 @@ run_step "browser tests (playwright-core + chromium)" env LAB_URL="http://127.0.
     SHOTS="$shots" MODELS_DIR="$ROOT/extensions/djl/src/test/resources/models" bash -c "cd '$BROWSER' && node --test --test-concurrency=1 lab.test.mjs"
 stop_server
 trap - EXIT
+
+# the README's command itself: start.sh started, used in the browser, stopped with SIGINT and SIGTERM
+run_step "scripts/start.sh in the browser (start.test.mjs)" env FAIL_SHOTS="$ROOT/build" \
+    bash -c "cd '$BROWSER' && node --test --test-concurrency=1 start.test.mjs"
 
 say "test-lab.sh took $(( $(date +%s) - start )) s"
 if [ ${#failed[@]} -gt 0 ]; then
