@@ -100,10 +100,14 @@ def main():
                     "--ServerApp.disable_check_xsrf=True"]
     server = NpmLabApp.initialize_server(argv=[*options, *SERVER_OPTIONS])
 
+    stopping = []
+
     def stop(signum, frame):
-        # a second Ctrl-C while kernels are shutting down gives up waiting for them
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        server.log.info("Interrupted: shutting the kernels down, then the server (Ctrl-C again: no waiting)")
+        if stopping:  # the kernels get a few seconds each to stop, then jupyter_client kills them
+            server.log.info("Already shutting the kernels down")
+            return
+        stopping.append(signum)
+        server.log.info("Interrupted: shutting the kernels down, then the server")
         server.stop(from_signal=True)
 
     # jupyter_server asks "Shutdown this Jupyter server (y/[n])?" at a terminal and, without one, stops on

@@ -44,6 +44,28 @@ JDK17="$(find_jdk17)" || die "no JDK 17 found (apt-get install openjdk-17-jdk-he
 export JAVA_HOME="$JDK17"
 JAR="$ROOT/kernel/target/djl-kernel.jar"
 
+# Which JupyterLab: a pip-installed one (4 or later) where there is one, else the npm-assembled one in lab/
+lab=none
+if [ $mode = lab ]; then
+    lab=bundled
+    pip_lab_version=""
+    if [ "${DJL_KERNEL_LAB:-}" != bundled ] && command -v jupyter-lab >/dev/null; then
+        pip_lab_version=$(jupyter-lab --version 2>/dev/null || true)
+    fi
+    if [[ $pip_lab_version =~ ^([0-9]+)\. ]] && [ "${BASH_REMATCH[1]}" -ge 4 ] \
+            && jupyter labextension --help > /dev/null 2>&1; then
+        lab=pip
+    else
+        ensure_packages python3-jupyter-server python3-jupyterlab-server
+    fi
+    command -v npm >/dev/null || ensure_packages nodejs npm
+    # npm's downloads and unpacking overlap the Maven build (the first run's npm ci take a minute or two)
+    npm_dirs=("$LAB_EXT_SRC")
+    [ $lab = bundled ] && npm_dirs+=("$LAB_APP")
+    npm_ci_cached "${npm_dirs[@]}" &
+    npm_pid=$!
+fi
+
 # Maven takes a minute even with nothing to do: build only when a source or pom is newer than the jar
 # (a checkout or pull touches the files it changes)
 if [ ! -f "$JAR" ] || [ -n "$(find pom.xml kernel-api kernel extensions/djl \( -name target -o -name node_modules \) \
@@ -63,28 +85,23 @@ else
     "$JDK17/bin/java" -jar "$JAR" install --user
 fi
 
-if [ $mode = lab ]; then
-    pip_lab_version=""
-    if [ "${DJL_KERNEL_LAB:-}" != bundled ] && command -v jupyter-lab >/dev/null; then
-        pip_lab_version=$(jupyter-lab --version 2>/dev/null || true)
-    fi
-    if [[ $pip_lab_version =~ ^([0-9]+)\. ]] && [ "${BASH_REMATCH[1]}" -ge 4 ] \
-            && jupyter labextension --help > /dev/null 2>&1; then
-        # an installed JupyterLab: our prebuilt extension built against it, in the user's labextensions folder
-        command -v npm >/dev/null || ensure_packages nodejs npm
-        build_lab_extension jupyter
-        dest="$(jupyter --data-dir)/labextensions/djl-kernel-jupyterlab"
-        rm -rf "$dest"
-        mkdir -p "$(dirname "$dest")"
-        cp -r "$LAB_EXTENSIONS/djl-kernel-jupyterlab" "$dest"
-        say "JupyterLab $pip_lab_version on notebooks/ (Ctrl-C stops it; the URL with its token follows)"
-        ROOT_FLAG=()
-        [ "$(id -u)" -eq 0 ] && ROOT_FLAG=(--allow-root)
-        exec jupyter lab --no-browser "${ROOT_FLAG[@]}" --ServerApp.ip="$IP" --ServerApp.port="$PORT" \
-            --ServerApp.root_dir="$ROOT/notebooks" --ServerApp.answer_yes=True
-    fi
-    ensure_packages python3-jupyter-server python3-jupyterlab-server
-    command -v npm >/dev/null || ensure_packages nodejs npm
+if [ $lab = pip ]; then
+    wait "$npm_pid" || die "npm ci failed"
+    # our prebuilt extension, built against that JupyterLab, in the user's labextensions folder (untested in
+    # CI, which has no PyPI)
+    build_lab_extension jupyter
+    dest="$(jupyter --data-dir)/labextensions/djl-kernel-jupyterlab"
+    rm -rf "$dest"
+    mkdir -p "$(dirname "$dest")"
+    cp -r "$LAB_EXTENSIONS/djl-kernel-jupyterlab" "$dest"
+    say "JupyterLab $pip_lab_version on notebooks/ (Ctrl-C stops it; the URL with its token follows)"
+    ROOT_FLAG=()
+    [ "$(id -u)" -eq 0 ] && ROOT_FLAG=(--allow-root)
+    exec jupyter lab --no-browser "${ROOT_FLAG[@]}" --ServerApp.ip="$IP" --ServerApp.port="$PORT" \
+        --ServerApp.root_dir="$ROOT/notebooks" --ServerApp.answer_yes=True
+fi
+if [ $lab = bundled ]; then
+    wait "$npm_pid" || die "npm ci failed"
     build_lab_app
     build_lab_extension "$LAB_APP/core"
     say "JupyterLab 4.6 (lab/) on notebooks/ (Ctrl-C stops it; the URL with its token follows)"
