@@ -58,9 +58,17 @@ LAB_STAMPS="$ROOT/build/lab-stamps"
 
 # inputs_hash PATH...: one hash over the contents of the files git would commit under PATH (tracked, and new
 # files not ignored), so edits, new files and deletions all change it while build outputs do not.
+# Without git (a source archive): every file but the build outputs and node_modules.
 inputs_hash() {
-    (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard -- "$@" | sort -z \
-        | xargs -0 -r sha256sum 2>/dev/null | sha256sum | cut -c1-64)
+    (
+        cd "$ROOT" || exit 1
+        if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+            git ls-files -z --cached --others --exclude-standard -- "$@"
+        else
+            find "$@" \( -name node_modules -o -name build -o -name static -o -name core -o -name lib \) -prune \
+                -o -type f ! -name '*.tsbuildinfo' -print0
+        fi | sort -z | xargs -0 -r sha256sum | sha256sum | cut -c1-64
+    )
 }
 
 # up_to_date NAME HASH [FILE...]: the stamp NAME holds HASH and every FILE exists.
