@@ -28,6 +28,7 @@ while [ $# -gt 0 ]; do
         --port) [ $# -gt 1 ] || { echo "start.sh: --port needs a number" >&2; exit 2; }; PORT=$2; shift ;;
         --port=*) PORT=${1#--port=} ;;
         --lab) ;; # the default now; accepted so older instructions still work
+        --notebook) echo "start.sh: --notebook is gone: JupyterLab is the default (--run for no browser)" >&2; exit 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "start.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
     esac

@@ -83,6 +83,7 @@ def test_a_failing_cell_exits_1_and_still_writes_the_copy(env, tmp_path):
     (["--bogus"], "unknown option '--bogus'"),
     (["--port", "eighty"], "--port wants a number"),
     (["--port"], "--port needs a number"),
+    (["--notebook"], "--notebook is gone: JupyterLab is the default"),
 ])
 def test_bad_options_exit_2_with_a_clear_message(env, args, message):
     proc = run(env, *args)
