@@ -24,6 +24,7 @@ const START_TIMEOUT_MS = 300_000;
 
 let tmp;
 let browser;
+let kernelPid = 0; // killed after a test in which it outlived the server
 
 /**
  * The environment start.sh runs in: Jupyter's folders under tmp, the npm-assembled Lab. The data folder (the
@@ -154,6 +155,7 @@ test('start.sh: JupyterLab with the tutorials, a Java cell, Ctrl-C shuts the ker
       await page.keyboard.press('a'); // insert a code cell above, in command mode
       assert.equal(await runFirstCell('1+1'), '2');
       const pid = Number(await runFirstCell('ProcessHandle.current().pid()'));
+      kernelPid = pid;
       assert.ok(pid > 1 && alive(pid), `the kernel's pid, got ${pid}`);
 
       lab.proc.kill('SIGINT');
@@ -171,6 +173,7 @@ test('start.sh: JupyterLab with the tutorials, a Java cell, Ctrl-C shuts the ker
   } finally {
     taken.close();
     if (lab.proc.exitCode === null) lab.proc.kill('SIGKILL');
+    if (kernelPid && alive(kernelPid)) process.kill(kernelPid, 'SIGKILL'); // orphaned by a failed shutdown
   }
   for (const n of TUTORIALS) assert.equal(fs.readFileSync(path.join(NOTEBOOKS, n), 'utf8'), before[n], `${n} changed`);
 });
@@ -195,6 +198,7 @@ test('start.sh: SIGTERM shuts a running kernel down and exits 0', async () => {
       else await new Promise(r => setTimeout(r, 200));
     }
     assert.ok(pid > 1 && alive(pid), 'the kernel did not start');
+    kernelPid = pid;
 
     lab.proc.kill('SIGTERM');
     const { code, signal } = await exitWithin(lab.exited, 15_000, lab.output);
@@ -204,5 +208,6 @@ test('start.sh: SIGTERM shuts a running kernel down and exits 0', async () => {
     assert.match(fs.readFileSync(path.join(logs, `kernel-${pid}.log`), 'utf8'), /kernel stopped/);
   } finally {
     if (lab.proc.exitCode === null) lab.proc.kill('SIGKILL');
+    if (kernelPid && alive(kernelPid)) process.kill(kernelPid, 'SIGKILL');
   }
 });
