@@ -1,6 +1,7 @@
 // scripts/start.sh as a user runs it: it must print JupyterLab's URL with a token (on the next free port when the
 // asked one is taken), serve a Lab whose file browser lists the tutorials, run a Java cell, and on Ctrl-C (SIGINT)
-// or SIGTERM shut its kernels down (our kernel logs "kernel stopped" only after a shutdown_request) and exit 0.
+// or SIGTERM shut its kernels down (our kernel logs "kernel stopped" only after a shutdown_request, and drains and
+// closes its %serve endpoints) and exit 0.
 // Jupyter's user folders and the kernel logs go to a temporary folder, so the user's own Jupyter is not touched.
 // Env: START_SH (default ../../scripts/start.sh), CHROMIUM, FAIL_SHOTS.
 import { test, before, after } from 'node:test';
@@ -17,6 +18,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../..');
 const START_SH = process.env.START_SH ?? path.join(REPO, 'scripts/start.sh');
 const NOTEBOOKS = path.join(REPO, 'notebooks');
+const MODELS = path.join(REPO, 'extensions/djl/src/test/resources/models');
 const TUTORIALS = fs.readdirSync(NOTEBOOKS).filter(n => n.endsWith('.ipynb')).sort();
 const URL_RE = /http:\/\/127\.0\.0\.1:(\d+)\/lab\?token=([0-9a-f]{16,})/;
 // mvn and the front-end build are skipped when their outputs are fresh; the kernel install (AppCDS) is not
@@ -106,7 +108,7 @@ after(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-test('start.sh: JupyterLab with the tutorials, a Java cell, Ctrl-C shuts the kernel down and exits 0', async () => {
+test('start.sh: JupyterLab with the tutorials, a Java cell, Ctrl-C shuts the kernel and its endpoint down and exits 0', async () => {
   const before = Object.fromEntries(TUTORIALS.map(n => [n, fs.readFileSync(path.join(NOTEBOOKS, n), 'utf8')]));
   const taken = await occupyPort();
   const takenPort = taken.address().port;
@@ -157,6 +159,15 @@ test('start.sh: JupyterLab with the tutorials, a Java cell, Ctrl-C shuts the ker
       const pid = Number(await runFirstCell('ProcessHandle.current().pid()'));
       kernelPid = pid;
       assert.ok(pid > 1 && alive(pid), `the kernel's pid, got ${pid}`);
+      // an endpoint, which the kernel's shutdown must drain and close
+      const servePort = await new Promise(resolve => {
+        const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+      });
+      await runFirstCell(`%models --root ${MODELS}\n%model load colours classifier --translator image-classification --size 32\n` +
+        `%serve colours --port ${servePort}`);
+      await page.locator('.jp-Notebook .jp-Cell').first().locator('.jp-OutputArea', { hasText: 'Serving colours at' })
+        .waitFor({ timeout: 120_000 });
+      assert.equal((await fetch(`http://127.0.0.1:${servePort}/v2/health/ready`)).status, 200);
 
       lab.proc.kill('SIGINT');
       const { code, signal } = await exitWithin(lab.exited, 15_000, lab.output);
@@ -165,6 +176,8 @@ test('start.sh: JupyterLab with the tutorials, a Java cell, Ctrl-C shuts the ker
       assert.ok(await waitGone(pid, 5_000), `the kernel (pid ${pid}) outlived the server`);
       const log = fs.readFileSync(path.join(tmp, 'sigint/logs', `kernel-${pid}.log`), 'utf8');
       assert.match(log, /kernel stopped/, 'the kernel was killed, not shut down');
+      assert.match(log, /stopped 1 serving endpoint\(s\) at shutdown \(in-flight requests drained\)/);
+      assert.ok(await refused(servePort), 'the endpoint still listens after the kernel stopped');
       assert.ok(await refused(lab.port), 'the server still listens after exiting');
     } catch (e) {
       await page.screenshot({ path: path.join(process.env.FAIL_SHOTS ?? os.tmpdir(), 'start-failed.png') }).catch(() => {});
