@@ -110,6 +110,9 @@ after(async () => {
 
 test('start.sh: JupyterLab with the tutorials, a Java cell, Ctrl-C shuts the kernel and its endpoint down and exits 0', async () => {
   const before = Object.fromEntries(TUTORIALS.map(n => [n, fs.readFileSync(path.join(NOTEBOOKS, n), 'utf8')]));
+  // JupyterLab makes a checkpoint of a notebook it opens: leave none behind where there was none
+  const checkpoints = path.join(NOTEBOOKS, '.ipynb_checkpoints');
+  const hadCheckpoints = fs.existsSync(checkpoints);
   const taken = await occupyPort();
   const takenPort = taken.address().port;
   const lab = await start(startEnv('sigint'), ['--port', String(takenPort)]);
@@ -187,6 +190,7 @@ test('start.sh: JupyterLab with the tutorials, a Java cell, Ctrl-C shuts the ker
     taken.close();
     if (lab.proc.exitCode === null) lab.proc.kill('SIGKILL');
     if (kernelPid && alive(kernelPid)) process.kill(kernelPid, 'SIGKILL'); // orphaned by a failed shutdown
+    if (!hadCheckpoints) fs.rmSync(checkpoints, { recursive: true, force: true });
   }
   for (const n of TUTORIALS) assert.equal(fs.readFileSync(path.join(NOTEBOOKS, n), 'utf8'), before[n], `${n} changed`);
 });
