@@ -45,10 +45,6 @@ find_jdk25() {
     return 1
 }
 
-BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
-JUPYTER_PACKAGES=(python3-jupyter-client jupyter-client python3-nbclient python3-nbformat python3-ipykernel)
-TEST_PACKAGES=(python3-jupyter-kernel-test python3-pytest python3-pytest-subtests shellcheck)
-
 # --- The JupyterLab front end and our extension (scripts/start.sh, scripts/test-lab.sh) ------------------------
 # Built on first use, cached after: each step records a hash of its inputs and runs again only when they change.
 LAB_APP="$ROOT/lab/app"
@@ -135,3 +131,7 @@ build_lab_extension() {
     fi || { tail -40 "$ROOT/build/labextension.log"; die "extension build failed (log: build/labextension.log)"; }
     stamp lab-extension "$hash"
 }
+
+BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
+JUPYTER_PACKAGES=(python3-jupyter-client jupyter-client python3-nbclient python3-nbformat python3-ipykernel)
+TEST_PACKAGES=(python3-jupyter-kernel-test python3-pytest python3-pytest-subtests shellcheck)
