@@ -1,46 +1,113 @@
 #!/usr/bin/env bash
-# The README's start command: builds the kernel, installs it for this user (kernel spec "java"), and runs
-# notebooks/getting-started.ipynb, printing each cell's output here.
-#   scripts/start.sh              run the notebook in the terminal (executed copy: build/executed-notebooks/)
-#   scripts/start.sh --notebook   open it in the classic Jupyter Notebook instead (apt: python3-notebook)
-#   scripts/start.sh --lab        open it in JupyterLab, where one is installed
+# The README's start command: builds the kernel (when its sources changed), installs it for this user (kernel
+# spec "java") and starts JupyterLab 4 on notebooks/ with our extension. It prints the URL with its token, as
+# `jupyter lab` does, and opens nothing; Ctrl-C (or SIGTERM) shuts the kernels down and stops it.
+#   scripts/start.sh [--ip ADDR] [--port N]  JupyterLab on 127.0.0.1:8888 (the next free port if that is taken)
+#   scripts/start.sh --run [NOTEBOOK]         run NOTEBOOK (default notebooks/getting-started.ipynb) headless,
+#                                             print its outputs; executed copy in build/executed-notebooks/
+# JupyterLab is a pip-installed JupyterLab 4 where `jupyter lab` is one (DJL_KERNEL_LAB=bundled skips it), else
+# the JupyterLab 4.6 front end from npm in lab/ (built on first use, then cached) on Debian's jupyter_server.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+caller_dir=$PWD
 cd "$ROOT"
 
-mode=run
-case "${1:-}" in
-    "") ;;
-    --lab) mode=lab ;;
-    --notebook) mode=notebook ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "start.sh: unknown option '$1' (use --lab, --notebook or nothing)" >&2; exit 2 ;;
-esac
-
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+mode=lab
+IP=127.0.0.1
+PORT=8888
 NOTEBOOK=notebooks/getting-started.ipynb
+while [ $# -gt 0 ]; do
+    case $1 in
+        --run)
+            mode=run
+            if [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then NOTEBOOK=$(cd "$caller_dir" && realpath -m -- "$2"); shift; fi ;;
+        --ip) [ $# -gt 1 ] || { echo "start.sh: --ip needs an address" >&2; exit 2; }; IP=$2; shift ;;
+        --ip=*) IP=${1#--ip=} ;;
+        --port) [ $# -gt 1 ] || { echo "start.sh: --port needs a number" >&2; exit 2; }; PORT=$2; shift ;;
+        --port=*) PORT=${1#--port=} ;;
+        --lab) ;; # the default now; accepted so older instructions still work
+        --notebook) echo "start.sh: --notebook is gone: JupyterLab is the default (--run for no browser)" >&2; exit 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "start.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+done
+if ! [[ $PORT =~ ^[0-9]{1,5}$ ]] || [ "$PORT" -lt 1 ] || [ "$PORT" -gt 65535 ]; then
+    echo "start.sh: --port wants a number from 1 to 65535, not '$PORT'" >&2
+    exit 2
+fi
+[ $mode = lab ] || [ -f "$NOTEBOOK" ] || die "$NOTEBOOK not found"
+
 ensure_packages "${BUILD_PACKAGES[@]}" "${JUPYTER_PACKAGES[@]}"
 JDK17="$(find_jdk17)" || die "no JDK 17 found (apt-get install openjdk-17-jdk-headless, or set JDK17)"
 export JAVA_HOME="$JDK17"
+JAR="$ROOT/kernel/target/djl-kernel.jar"
 
-say "Building (mvn -B package, tests skipped: scripts/test.sh runs them)"
-mvn -B -q -ntp package -DskipTests
+# Which JupyterLab: a pip-installed one (4 or later) where there is one, else the npm-assembled one in lab/
+lab=none
+if [ $mode = lab ]; then
+    lab=bundled
+    pip_lab_version=""
+    if [ "${DJL_KERNEL_LAB:-}" != bundled ] && command -v jupyter-lab >/dev/null; then
+        pip_lab_version=$(jupyter-lab --version 2>/dev/null || true)
+    fi
+    if [[ $pip_lab_version =~ ^([0-9]+)\. ]] && [ "${BASH_REMATCH[1]}" -ge 4 ] \
+            && jupyter labextension --help > /dev/null 2>&1; then
+        lab=pip
+    else
+        ensure_packages python3-jupyter-server python3-jupyterlab-server
+    fi
+    command -v npm >/dev/null || ensure_packages nodejs npm
+    # npm's downloads and unpacking overlap the Maven build (the first run's npm ci take a minute or two)
+    npm_dirs=("$LAB_EXT_SRC")
+    [ $lab = bundled ] && npm_dirs+=("$LAB_APP")
+    npm_ci_cached "${npm_dirs[@]}" &
+    npm_pid=$!
+fi
 
-say "Installing the kernel for this user"
-"$JDK17/bin/java" -jar kernel/target/djl-kernel.jar install --user
+# Maven takes a minute even with nothing to do: build only when a source or pom is newer than the jar
+# (a checkout or pull touches the files it changes)
+if [ ! -f "$JAR" ] || [ -n "$(find pom.xml kernel-api kernel extensions/djl \( -name target -o -name node_modules \) \
+        -prune -o -type f -newer "$JAR" -print -quit)" ]; then
+    say "Building the kernel (mvn -B package, tests skipped: scripts/test.sh runs them)"
+    mvn -B -q -ntp package -DskipTests
+else
+    say "The kernel jar is up to date with its sources: no build"
+fi
 
-[ -f "$NOTEBOOK" ] || die "$NOTEBOOK not found"
-ROOT_FLAG=()
-[ "$(id -u)" -eq 0 ] && ROOT_FLAG=(--allow-root)
-case $mode in
-    lab)
-        command -v jupyter-lab >/dev/null || die "JupyterLab is not installed (Debian has no package for it;
-'pip install jupyterlab' where PyPI is reachable). Try: scripts/start.sh --notebook"
-        exec jupyter lab "${ROOT_FLAG[@]}" "$NOTEBOOK" ;;
-    notebook)
-        command -v jupyter-notebook >/dev/null || die "the classic Notebook is not installed: apt-get install python3-notebook"
-        exec jupyter notebook "${ROOT_FLAG[@]}" "$NOTEBOOK" ;;
-esac
+# install writes an AppCDS archive with a training run: skip it when this jar is installed already
+spec="$("$PY" -c 'from jupyter_core.paths import jupyter_data_dir; print(jupyter_data_dir())')/kernels/java/kernel.json"
+if [ "$spec" -nt "$JAR" ] && grep -qF "\"$JAR\"" "$spec"; then
+    say "The kernel is installed for this user ($spec)"
+else
+    say "Installing the kernel for this user"
+    "$JDK17/bin/java" -jar "$JAR" install --user
+fi
+
+if [ $lab = pip ]; then
+    wait "$npm_pid" || die "npm ci failed"
+    # our prebuilt extension, built against that JupyterLab, in the user's labextensions folder (untested in
+    # CI, which has no PyPI)
+    build_lab_extension jupyter
+    dest="$(jupyter --data-dir)/labextensions/djl-kernel-jupyterlab"
+    rm -rf "$dest"
+    mkdir -p "$(dirname "$dest")"
+    cp -r "$LAB_EXTENSIONS/djl-kernel-jupyterlab" "$dest"
+    say "JupyterLab $pip_lab_version on notebooks/ (Ctrl-C stops it; the URL with its token follows)"
+    ROOT_FLAG=()
+    [ "$(id -u)" -eq 0 ] && ROOT_FLAG=(--allow-root)
+    exec jupyter lab --no-browser "${ROOT_FLAG[@]}" --ServerApp.ip="$IP" --ServerApp.port="$PORT" \
+        --ServerApp.root_dir="$ROOT/notebooks" --ServerApp.answer_yes=True
+fi
+if [ $lab = bundled ]; then
+    wait "$npm_pid" || die "npm ci failed"
+    build_lab_app
+    build_lab_extension "$LAB_APP/core"
+    say "JupyterLab 4.6 (lab/) on notebooks/ (Ctrl-C stops it; the URL with its token follows)"
+    exec "$PY" lab/serve_lab.py --root notebooks --labextensions "$LAB_EXTENSIONS" --ip "$IP" --port "$PORT"
+fi
 
 say "Running $NOTEBOOK"
 exec "$PY" - "$NOTEBOOK" <<'PYEOF'
@@ -82,6 +149,6 @@ out = Path("build/executed-notebooks") / path.name
 out.parent.mkdir(parents=True, exist_ok=True)
 nbformat.write(nb, out)
 print(f"\nExecuted copy with outputs: {out}")
-print("Open it in Jupyter with the 'Java (DJL)' kernel, or: scripts/start.sh --notebook")
+print("Open it in JupyterLab with scripts/start.sh")
 sys.exit(status)
 PYEOF

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The JupyterLab extension's tests (issue 7): installs what is missing (Debian packages as root, npm ci), builds
-# the kernel jar if it is missing, the extension (extensions/jupyterlab) and a JupyterLab 4.6 front end from npm
-# (tests/browser/lab-app), then runs the front-end unit tests (vitest) and the browser tests (playwright-core on
-# Debian's chromium, against Debian's jupyter_server serving that front end with our prebuilt extension and the
-# Java kernel). Screenshots go to docs/images/ when UPDATE_SCREENSHOTS=1, else to build/lab-shots/.
+# the kernel jar if it is missing, the extension (extensions/jupyterlab) and the JupyterLab 4.6 front end from npm
+# (lab/app; both cached, the same build scripts/start.sh uses), then runs the front-end unit tests (vitest) and
+# the browser tests (playwright-core on Debian's chromium, against Debian's jupyter_server serving that front end
+# with our prebuilt extension and the Java kernel), then scripts/start.sh itself in the browser (start.test.mjs). Screenshots go to docs/images/ when UPDATE_SCREENSHOTS=1, else to build/lab-shots/.
 # Exits non-zero if anything failed. See docs/jupyterlab.md.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -14,8 +14,7 @@ start=$(date +%s)
 ensure_packages python3-jupyter-server python3-jupyterlab-server chromium curl
 command -v npm >/dev/null || die "npm not found (Node 20 with npm is needed)"
 
-EXT="$ROOT/extensions/jupyterlab"
-APP="$ROOT/tests/browser/lab-app"
+EXT="$LAB_EXT_SRC"
 BROWSER="$ROOT/tests/browser"
 WORK="$ROOT/build/lab-test"
 failed=()
@@ -33,23 +32,10 @@ if [ ! -f kernel/target/djl-kernel.jar ] || ! ls kernel-api/target/kernel-api-*.
     JAVA_HOME="$JDK17" mvn -B -q -ntp package -DskipTests
 fi
 
-say "npm ci (lab app, extension, browser tests)"
-# installs run in parallel: they are network- and disk-bound
-(cd "$APP" && npm ci --no-audit --no-fund --loglevel=error) &
-p1=$!
-(cd "$EXT" && npm ci --no-audit --no-fund --loglevel=error) &
-p2=$!
-(cd "$BROWSER" && npm ci --no-audit --no-fund --loglevel=error) &
-p3=$!
-for p in $p1 $p2 $p3; do wait "$p" || die "npm ci failed"; done
-
-say "Building the JupyterLab 4.6 front end (webpack)"
-(cd "$APP" && npx webpack --config webpack.config.js > "$ROOT/build/lab-app-webpack.log" 2>&1) \
-    || { tail -40 "$ROOT/build/lab-app-webpack.log"; die "lab app build failed"; }
-
-say "Building the extension (tsc + build-labextension against the lab app's core package.json)"
-(cd "$EXT" && npx tsc -p tsconfig.json && npx build-labextension --core-path "$APP/core" --development . > "$ROOT/build/labextension.log" 2>&1) \
-    || { tail -40 "$ROOT/build/labextension.log"; die "extension build failed"; }
+# the front end and the extension come from the same cached build as scripts/start.sh's (lib.sh)
+npm_ci_cached "$LAB_APP" "$EXT" "$BROWSER"
+build_lab_app
+build_lab_extension "$LAB_APP/core"
 
 run_step "unit tests (vitest)" bash -c "cd '$EXT' && npx vitest run"
 
@@ -57,12 +43,12 @@ run_step "unit tests (vitest)" bash -c "cd '$EXT' && npx vitest run"
 rm -rf "$WORK"
 mkdir -p "$WORK/root" "$WORK/labextensions" "$WORK/runtime"
 java -jar kernel/target/djl-kernel.jar install --prefix "$WORK/prefix" --name java > /dev/null
-cp -r "$ROOT/build/labextensions/djl-kernel-jupyterlab" "$WORK/labextensions/"
+cp -r "$LAB_EXTENSIONS/djl-kernel-jupyterlab" "$WORK/labextensions/"
 port=$(( 20000 + RANDOM % 20000 ))
 say "Starting jupyter_server with the lab app on port $port"
 JUPYTER_PATH="$WORK/prefix/share/jupyter" JUPYTER_RUNTIME_DIR="$WORK/runtime/jupyter" \
-    "$PY" "$BROWSER/serve_lab.py" --port "$port" --root "$WORK/root" --labextensions "$WORK/labextensions" \
-    --runtime "$WORK/runtime" > "$WORK/server.log" 2>&1 &
+    "$PY" "$ROOT/lab/serve_lab.py" --no-token --port "$port" --root "$WORK/root" \
+    --labextensions "$WORK/labextensions" --settings "$WORK/runtime" > "$WORK/server.log" 2>&1 &
 server=$!
 stop_server() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
 trap stop_server EXIT
@@ -78,6 +64,10 @@ run_step "browser tests (playwright-core + chromium)" env LAB_URL="http://127.0.
     SHOTS="$shots" MODELS_DIR="$ROOT/extensions/djl/src/test/resources/models" bash -c "cd '$BROWSER' && node --test --test-concurrency=1 lab.test.mjs"
 stop_server
 trap - EXIT
+
+# the README's command itself: start.sh started, used in the browser, stopped with SIGINT and SIGTERM
+run_step "scripts/start.sh in the browser (start.test.mjs)" env FAIL_SHOTS="$ROOT/build" \
+    bash -c "cd '$BROWSER' && node --test --test-concurrency=1 start.test.mjs"
 
 say "test-lab.sh took $(( $(date +%s) - start )) s"
 if [ ${#failed[@]} -gt 0 ]; then
