@@ -74,11 +74,13 @@ def main():
     parser.add_argument("--repo", required=True, type=Path, help="a d2l-java checkout")
     parser.add_argument("--only", action="append", default=[], help="run only paths containing this (repeatable)")
     parser.add_argument("--timeout", type=int, default=300, help="seconds one cell may run")
+    parser.add_argument("--jar", type=Path, default=ROOT / "kernel" / "target" / "djl-kernel.jar",
+                        help="the kernel jar to install and run (default: this build's)")
     args = parser.parse_args()
     repo = args.repo.resolve()
     if not (repo / "utils" / "djl-imports.ipynb").exists():
         sys.exit(f"{repo} is not a d2l-java checkout (no utils/djl-imports.ipynb)")
-    jar = ROOT / "kernel" / "target" / "djl-kernel.jar"
+    jar = args.jar.resolve()
     if not jar.is_file():
         sys.exit(f"{jar} not found: build it first (mvn -B package)")
     prefix = ROOT / "build" / "d2l-kernel"
