@@ -1,4 +1,4 @@
-// Browser tests: JupyterLab 4.6 (npm-assembled, tests/browser/lab-app) + our prebuilt extension + the Java kernel,
+// Browser tests: JupyterLab 4.6 (npm-assembled, lab/app) + our prebuilt extension + the Java kernel,
 // driven by playwright-core on Debian's chromium. Env: LAB_URL (a running serve_lab.py), LAB_ROOT (its root dir),
 // SHOTS (where screenshots go), MODELS_DIR (the kernel's test models: extensions/djl/src/test/resources/models).
 import { test, before, after } from 'node:test';
@@ -264,9 +264,11 @@ test('a %serve endpoint shows in the panel, counts a request and stops from ther
     body: JSON.stringify({ inputs: [{ name: 'image', shape: [1, 3, 32, 32], datatype: 'FP32', data: new Array(3 * 32 * 32).fill(0.5) }] })
   });
   assert.equal(r.status, 200, await r.text());
+  // the count and the latency come in the panel's pushes (at most one a second): wait for both, not the first alone
   await page.waitForFunction(() => {
-    const n = document.querySelector('#djl-endpoints-panel .djl-Endpoint[data-name="colours"] .djl-Row .djl-Num');
-    return n && n.textContent === '1';
+    const row = document.querySelector('#djl-endpoints-panel .djl-Endpoint[data-name="colours"]');
+    const n = row && row.querySelector('.djl-Row .djl-Num');
+    return n && n.textContent === '1' && /p50 \/ p99\s*[\d.]+ m?s \/ [\d.]+ m?s/.test(row.textContent);
   }, null, { timeout: 15_000 });
   assert.match(await row.textContent(), /p50 \/ p99\s*[\d.]+ m?s \/ [\d.]+ m?s/);
   await row.locator('.djl-copy').click();
