@@ -49,9 +49,11 @@ class EndpointFuzzTest {
         mlp = TorchScriptModel.load("mlp", ServingTest.fixture("mlp.pt"), null, -1, null, null);
         classifier = TorchScriptModel.load("colours", ServingTest.fixture("classifier"), "image-classification", 32, null, null);
         // a small queue and request limit so that 503 and 413 paths are part of the mix
+        // no warm-up: it answers ready with 503 for up to 30 s, which is WarmupTest's subject, not this test's
         mlpServer = InferenceServer.start(mlp, ServingTest.opts("--port", "0", "--batch-size", "4", "--queue-size", "8",
-                "--max-request-size", "256k"));
-        imageServer = InferenceServer.start(classifier, ServingTest.opts("--port", "0", "--max-request-size", "256k"));
+                "--max-request-size", "256k", "--warmup", "0"));
+        imageServer = InferenceServer.start(classifier, ServingTest.opts("--port", "0", "--max-request-size", "256k",
+                "--warmup", "0"));
     }
 
     @AfterAll

@@ -64,8 +64,14 @@ class ServingTest {
         if (classifier != null) classifier.close();
     }
 
+    /**
+     * Options for a test server; without {@code --warmup} in them, none: a warm-up sends the server its own traffic
+     * for up to 30 s, which slows every test beside it and holds ready at 503 (WarmupTest covers it).
+     */
     static ServeOptions opts(String... words) {
-        return ServeOptions.parse(List.of(words));
+        List<String> all = new java.util.ArrayList<>(List.of(words));
+        if (all.stream().noneMatch(w -> w.startsWith("--warmup"))) all.addAll(List.of("--warmup", "0"));
+        return ServeOptions.parse(all);
     }
 
     static final String[] AUTH = {"Authorization", "Bearer s3cret"};

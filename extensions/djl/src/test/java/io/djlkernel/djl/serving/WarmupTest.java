@@ -42,7 +42,7 @@ class WarmupTest {
     void aModelWithoutDeclaredInputsIsReadyAtOnce() throws Exception {
         try (TorchScriptModel mlp = TorchScriptModel.load("mlp", ServingTest.fixture("mlp.pt"), null, -1, null, null)) {
             assertTrue(Warmup.callsFor(mlp).isEmpty());
-            InferenceServer server = InferenceServer.start(mlp, ServingTest.opts("--port", "0"));
+            InferenceServer server = InferenceServer.start(mlp, ServeOptions.parse(List.of("--port", "0"))); // default warm-up
             try {
                 assertTrue(server.isWarm());
                 assertEquals(200, Http.get(server.url() + "/v2/health/ready").status());
