@@ -175,6 +175,12 @@ public final class PlotlyFigures {
             throw new IllegalArgumentException("cannot call " + m, e);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof LinkageError && String.valueOf(cause).contains("pebble")) {
+                // tablesaw before 0.44 writes its JavaScript with Pebble 3.1, which needs Thread.resume (gone in Java 23)
+                throw new IllegalStateException("this tablesaw-jsplot cannot write plots on Java "
+                        + Runtime.version().feature() + " (its Pebble templates need Java 22 or older): use"
+                        + " tablesaw-jsplot 0.44.4 or later, or run the kernel on Java 17", cause);
+            }
             if (cause instanceof RuntimeException) throw (RuntimeException) cause;
             throw new IllegalArgumentException(m.getName() + " failed: " + cause, cause);
         }
