@@ -69,7 +69,7 @@ EXPECTED = {
         ("stdout", "the same as before saving"),                   # reloaded model scores the same
     ],
     "05-state-dict-to-endpoint.ipynb": [
-        ("text/plain", "state_dict → TorchScript by torch.jit.script"),  # converted by the machine's Python
+        ("text/plain", "by torch.jit.script"),  # converted by the machine's Python (now, or earlier: cached)
         ("text/plain", "max abs difference"),                             # checked against eager
         ("text/plain", "cached: converted earlier"),                      # the second load skips Python
         ("stdout", "best: red"),
