@@ -15,7 +15,8 @@ import java.util.Optional;
 /** {@code %serve} and {@code %export}. */
 public final class ServeMagic {
     public static final String SUMMARY = "Serve a loaded model over HTTP (Open Inference Protocol v2, /predict, /metrics)";
-    public static final String USAGE = ServeOptions.USAGE + "\n%serve NAME --model PATH [--translator image-classification --size N]: load and serve a TorchScript file";
+    public static final String USAGE = ServeOptions.USAGE + "\n%serve NAME --model PATH [--translator image-classification --size N]: load and serve a TorchScript file"
+            + "\nIn a notebook there is no warm-up unless --warmup is given (it would take CPU from the next cells).";
     public static final String EXPORT_SUMMARY = "Export a model as a DJL Serving folder with a KServe manifest";
     public static final String EXPORT_USAGE = "%export NAME --to DIR [--batch-size N] [--max-batch-delay MS]";
 
@@ -39,7 +40,11 @@ public final class ServeMagic {
         }
         ServeOptions o;
         try {
-            o = ServeOptions.parse(words);
+            // in a notebook the warm-up's self-traffic would compete with the user's next cells for up to 30 s:
+            // %serve warms up only when asked (--warmup 20s); the serve command (a deployment) warms up by default
+            List<String> withWarmup = new java.util.ArrayList<>(words);
+            if (withWarmup.stream().noneMatch(w -> w.startsWith("--warmup"))) withWarmup.addAll(List.of("--warmup", "0"));
+            o = ServeOptions.parse(withWarmup);
         } catch (IllegalArgumentException e) {
             throw new MagicException(e.getMessage());
         }
