@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Usage: {@code java -cp djl-kernel.jar:classes GpuVerify ROOT ITEM...} with ITEM among notebooks, gpu, matmul,
  * first-cell, serve, memory, interrupt, restart, debug (default: all). Env: FLASK_URL (the Flask baseline's
- * /predict, else the serving ratio is skipped), VERIFY_DEVICE (gpu(0) by default; "cpu()" to try the logic on CPU).
+ * /predict, else the serving ratio is skipped), VERIFY_DEVICE (gpu(0) by default; "cpu()" to try the logic on CPU),
+ * VERIFY_SIZES (matmul sizes, default 4096,8192).
  */
 public class GpuVerify {
     private static final Duration CELL = Duration.ofSeconds(240);
@@ -177,7 +178,8 @@ public class GpuVerify {
                 result("matmul", "FAIL", error(def));
                 return;
             }
-            for (int n : new int[] {4096, 8192}) {
+            for (String size : System.getenv().getOrDefault("VERIFY_SIZES", "4096,8192").split(",")) {
+                int n = Integer.parseInt(size.strip());
                 for (String dt : new String[] {"FLOAT32", "FLOAT16", "BFLOAT16"}) {
                     var e = run(c, "System.out.println(tflops(" + n + ", DataType." + dt + "));");
                     String err = error(e);

@@ -46,8 +46,9 @@ done
 say() { printf '[build-jni] %s\n' "$*"; }
 die() { printf '[build-jni] error: %s\n' "$*" >&2; exit "${2:-1}"; }
 
-[ -d "$SOURCES/native" ] && [ -f "$SOURCES/include/ai_djl_pytorch_jni_PyTorchLibrary.h" ] \
-  || die "no DJL sources in $SOURCES: run gpu/fetch-djl-sources.sh DJL_GIT_DIR first (or set DJL_SOURCES)" 64
+if [ ! -d "$SOURCES/native" ] || [ ! -f "$SOURCES/include/ai_djl_pytorch_jni_PyTorchLibrary.h" ]; then
+  die "no DJL sources in $SOURCES: run gpu/fetch-djl-sources.sh DJL_GIT_DIR first (or set DJL_SOURCES)" 64
+fi
 command -v cmake >/dev/null || die "cmake not found"
 
 # ---- the torch to build against
