@@ -13,6 +13,8 @@
 #   --sources DIR      made by gpu/fetch-djl-sources.sh (default: $DJL_SOURCES or build/djl-native-src)
 #   --out DIR          the bridge folder to write (default: build/torch-bridge)
 #   --cpu-only         no USE_CUDA even for a CUDA torch (when no CUDA headers are at hand)
+#   --prebuilt SO      no compile: put this JNI (DJL's own, for the torch it ships for) in the bridge with the same
+#                      manifest, so the kernel checks the exact torch either way (the image does this for 2.7.1)
 # Patches: gpu/patches/*.patch, applied in name order to a copy of the sources; a patch whose first line says
 # "min-torch: X.Y" applies only to torch >= X.Y. Each says which torch C++ calls changed and why.
 # Output folder: djl-bridge.properties (the manifest) and
@@ -27,6 +29,7 @@ SOURCES="${DJL_SOURCES:-$HERE/build/djl-native-src}"
 OUT="${BRIDGE_OUT:-$HERE/build/torch-bridge}"
 JOBS="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
 CPU_ONLY=0
+PREBUILT=""
 TORCH_INCLUDE="" TORCH_LIB="" TORCH_VERSION="" CUDA_VERSION="" ABI=""
 usage() { sed -n '2,26p' "$0" >&2; exit 64; }
 while [ $# -gt 0 ]; do
@@ -39,6 +42,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift 2 ;;
     --jobs) JOBS="$2"; shift 2 ;;
     --cpu-only) CPU_ONLY=1; shift ;;
+    --prebuilt) PREBUILT="$2"; shift 2 ;;
     -h|--help) usage ;;
     *) echo "unknown argument: $1" >&2; usage ;;
   esac
@@ -46,10 +50,10 @@ done
 say() { printf '[build-jni] %s\n' "$*"; }
 die() { printf '[build-jni] error: %s\n' "$*" >&2; exit "${2:-1}"; }
 
-if [ ! -d "$SOURCES/native" ] || [ ! -f "$SOURCES/include/ai_djl_pytorch_jni_PyTorchLibrary.h" ]; then
+if [ -z "$PREBUILT" ] && { [ ! -d "$SOURCES/native" ] || [ ! -f "$SOURCES/include/ai_djl_pytorch_jni_PyTorchLibrary.h" ]; }; then
   die "no DJL sources in $SOURCES: run gpu/fetch-djl-sources.sh DJL_GIT_DIR first (or set DJL_SOURCES)" 64
 fi
-command -v cmake >/dev/null || die "cmake not found"
+[ -n "$PREBUILT" ] || command -v cmake >/dev/null || die "cmake not found"
 
 # ---- the torch to build against
 SITE=""
@@ -64,12 +68,13 @@ PY
   { read -r TORCH_INCLUDE; read -r TORCH_LIB; read -r TORCH_VERSION; read -r CUDA_VERSION; read -r ABI; read -r SITE; } <<<"$info"
 fi
 [ -n "$TORCH_VERSION" ] || die "--torch-version is required with --torch-include" 64
-[ -f "$TORCH_INCLUDE/torch/csrc/api/include/torch/torch.h" ] \
-  || die "no torch C++ headers in $TORCH_INCLUDE (torch/csrc/api/include/torch/torch.h): this torch has no include folder"
+if [ -z "$PREBUILT" ] && [ ! -f "$TORCH_INCLUDE/torch/csrc/api/include/torch/torch.h" ]; then
+  die "no torch C++ headers in $TORCH_INCLUDE (torch/csrc/api/include/torch/torch.h): this torch has no include folder"
+fi
 [ -f "$TORCH_LIB/libtorch.so" ] || [ -f "$TORCH_LIB/libtorch_cpu.so" ] || die "no libtorch.so in $TORCH_LIB"
 if [ -z "$ABI" ]; then
   # no Python: the package's CMake config records the flag (pip torch >= 2.7 builds with the C++11 ABI)
-  cfg="$(find "$TORCH_LIB/.." "$TORCH_LIB/cmake" -maxdepth 4 -name TorchConfig.cmake 2>/dev/null | head -1)"
+  cfg="$(find "$TORCH_LIB/.." "$TORCH_LIB/cmake" -maxdepth 4 -name TorchConfig.cmake 2>/dev/null | head -1 || true)"
   ABI="$(sed -n 's/.*_GLIBCXX_USE_CXX11_ABI=\([01]\).*/\1/p' "${cfg:-/dev/null}" | head -1)"
   ABI="${ABI:-1}"
 fi
@@ -82,7 +87,7 @@ case "$FLAVOR" in cpu|cu[0-9]*) ;; *) FLAVOR=cpu ;; esac   # +rocm / +xpu / loca
 
 # ---- CUDA headers: pip's nvidia/* packages carry them (cu12: nvidia/<part>/include, cu13: nvidia/cu13/include)
 CUDA_INCLUDES=""
-if [ "$FLAVOR" != cpu ] && [ "$CPU_ONLY" = 0 ]; then
+if [ "$FLAVOR" != cpu ] && [ "$CPU_ONLY" = 0 ] && [ -z "$PREBUILT" ]; then
   cands=()
   [ -n "$SITE" ] && [ -d "$SITE/nvidia" ] && while IFS= read -r d; do cands+=("$d"); done \
     < <(find "$SITE/nvidia" -maxdepth 3 -type d -name include 2>/dev/null | sort)
@@ -103,36 +108,42 @@ PT_VERSION=""
 case "$BASE" in 1.13.*|2.0.*|2.1.*) PT_VERSION=V1_13_X ;; esac   # DJL's own switch (its build.sh)
 say "torch $TORCH_VERSION (flavor $FLAVOR, C++11 ABI $ABI) at $TORCH_LIB"
 
-# ---- sources + our patches, in a scratch copy (DJL's files stay as exported)
-WORK="${BUILD_DIR:-$HERE/build/jni-build/$TORCH_VERSION}"
-rm -rf "$WORK"; mkdir -p "$WORK"
-cp -r "$SOURCES" "$WORK/src"
-applied=""
-ver_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]; }
-for p in "$HERE"/gpu/patches/*.patch; do
-  [ -f "$p" ] || continue
-  min="$(sed -n '1s/.*min-torch: *\([0-9.]*\).*/\1/p' "$p")"
-  if [ -n "$min" ] && ! ver_ge "$BASE" "$min"; then say "patch $(basename "$p"): for torch >= $min, skipped"; continue; fi
-  patch -s -p1 -d "$WORK/src" < "$p" || die "patch $(basename "$p") does not apply to DJL $DJL_VERSION's sources"
-  applied="$applied $(basename "$p")"; say "patch $(basename "$p") applied"
-done
+if [ -n "$PREBUILT" ]; then
+  [ -f "$PREBUILT" ] || die "--prebuilt $PREBUILT: no such file" 64
+  SO="$PREBUILT"; applied="(prebuilt: $(basename "$PREBUILT"))"
+  say "using the prebuilt JNI $PREBUILT for torch $TORCH_VERSION"
+else
+  # ---- sources + our patches, in a scratch copy (DJL's files stay as exported)
+  WORK="${BUILD_DIR:-$HERE/build/jni-build/$TORCH_VERSION}"
+  rm -rf "$WORK"; mkdir -p "$WORK"
+  cp -r "$SOURCES" "$WORK/src"
+  applied=""
+  ver_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]; }
+  for p in "$HERE"/gpu/patches/*.patch; do
+    [ -f "$p" ] || continue
+    min="$(sed -n '1s/.*min-torch: *\([0-9.]*\).*/\1/p' "$p")"
+    if [ -n "$min" ] && ! ver_ge "$BASE" "$min"; then say "patch $(basename "$p"): for torch >= $min, skipped"; continue; fi
+    patch -s -p1 -d "$WORK/src" < "$p" || die "patch $(basename "$p") does not apply to DJL $DJL_VERSION's sources"
+    applied="$applied $(basename "$p")"; say "patch $(basename "$p") applied"
+  done
 
-# ---- configure + build
-say "cmake: -j$JOBS, build folder $WORK"
-cmake -S "$HERE/gpu/jni" -B "$WORK/build" -DCMAKE_BUILD_TYPE=Release -DDJL_SOURCES="$WORK/src" \
-  -DTORCH_INCLUDE="$TORCH_INCLUDE" -DTORCH_LIB="$TORCH_LIB" -DTORCH_CXX11_ABI="$ABI" \
-  -DCUDA_INCLUDES="$CUDA_INCLUDES" -DPT_VERSION="$PT_VERSION" > "$WORK/cmake.log" 2>&1 \
-  || { tail -30 "$WORK/cmake.log"; die "cmake configure failed (log: $WORK/cmake.log)"; }
-start=$(date +%s)
-if ! cmake --build "$WORK/build" -j "$JOBS" > "$WORK/build.log" 2>&1; then
-  grep -E "error:|Error [0-9]" "$WORK/build.log" | head -25
-  n="$(grep -c "error:" "$WORK/build.log" || true)"
-  die "compile failed after $(( $(date +%s) - start )) s ($n errors; full log: $WORK/build.log). A torch C++ API
-  change needs a patch: add gpu/patches/NN-<what>.patch (paths relative to the sources folder, e.g. native/x.cc)"
+  # ---- configure + build
+  say "cmake: -j$JOBS, build folder $WORK"
+  cmake -S "$HERE/gpu/jni" -B "$WORK/build" -DCMAKE_BUILD_TYPE=Release -DDJL_SOURCES="$WORK/src" \
+    -DTORCH_INCLUDE="$TORCH_INCLUDE" -DTORCH_LIB="$TORCH_LIB" -DTORCH_CXX11_ABI="$ABI" \
+    -DCUDA_INCLUDES="$CUDA_INCLUDES" -DPT_VERSION="$PT_VERSION" > "$WORK/cmake.log" 2>&1 \
+    || { tail -30 "$WORK/cmake.log"; die "cmake configure failed (log: $WORK/cmake.log)"; }
+  start=$(date +%s)
+  if ! cmake --build "$WORK/build" -j "$JOBS" > "$WORK/build.log" 2>&1; then
+    grep -E "error:|Error [0-9]" "$WORK/build.log" | head -25
+    n="$(grep -c "error:" "$WORK/build.log" || true)"
+    die "compile failed after $(( $(date +%s) - start )) s ($n errors; full log: $WORK/build.log). A torch C++ API
+    change needs a patch: add gpu/patches/NN-<what>.patch (paths relative to the sources folder, e.g. native/x.cc)"
+  fi
+  SO="$WORK/build/libdjl_torch.so"
+  [ -f "$SO" ] || die "no libdjl_torch.so after the build"
+  say "built in $(( $(date +%s) - start )) s: $(du -h "$SO" | cut -f1)"
 fi
-SO="$WORK/build/libdjl_torch.so"
-[ -f "$SO" ] || die "no libdjl_torch.so after the build"
-say "built in $(( $(date +%s) - start )) s: $(du -h "$SO" | cut -f1)"
 
 # ---- the bridge folder
 JNI_REL="pytorch/$BASE-$FLAVOR-linux-x86_64/$DJL_VERSION-libdjl_torch.so"
@@ -149,9 +160,15 @@ djl_commit="$(sed -n 's/^djl.commit=//p' "$SOURCES/SOURCE" 2>/dev/null)"
   echo "torch.cxx11abi=$ABI"
   echo "torch.lib=$(cd "$TORCH_LIB" && pwd)"
   echo "jni=$JNI_REL"
-  echo "use_cuda=$([ -n "$CUDA_INCLUDES" ] && echo true || echo false)${FLAVOR_NOTE:+ ($FLAVOR_NOTE)}"
-  echo "patches=${applied# }"
-  echo "compiler=$("${CXX:-c++}" --version 2>/dev/null | head -1)"
+  if [ -n "$PREBUILT" ]; then
+    echo "use_cuda=as DJL built it"
+    echo "patches=${applied# }"
+    echo "compiler=DJL's release build"
+  else
+    echo "use_cuda=$([ -n "$CUDA_INCLUDES" ] && echo true || echo false)${FLAVOR_NOTE:+ ($FLAVOR_NOTE)}"
+    echo "patches=${applied# }"
+    echo "compiler=$("${CXX:-c++}" --version 2>/dev/null | head -1)"
+  fi
   echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } > "$OUT/djl-bridge.properties"
 say "bridge: $OUT (manifest djl-bridge.properties, JNI $JNI_REL)"

@@ -168,4 +168,24 @@ class TorchBridgeTest {
         problem = DjlEnvironment.nativeProblem();
         assertTrue(problem.contains("holds torch 2.10.0+cu130"), problem);
     }
+
+    @Test
+    void theManifestBuildJniShWritesIsTheOneTheKernelReads() throws Exception {
+        Path script = Path.of("../../gpu/build-jni.sh").toAbsolutePath().normalize();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(script), "gpu/build-jni.sh not found");
+        Path lib = torch("2.11.0+cu130", "13.0");
+        Path so = Files.writeString(tmp.resolve("libdjl_torch.so"), "a JNI");
+        Path out = tmp.resolve("built-bridge");
+        Process p = new ProcessBuilder("bash", script.toString(), "--torch-include", tmp.toString(), "--torch-lib",
+                lib.toString(), "--torch-version", "2.11.0+cu130", "--prebuilt", so.toString(), "--out", out.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), log);
+        TorchBridge b = TorchBridge.load(out);
+        assertEquals("2.11.0+cu130", b.torchVersion());
+        assertEquals("cu130", b.flavor());
+        assertEquals(lib.toRealPath().toString(), b.torchLib());
+        assertNull(b.problem(lib, DJL, out.resolve("pytorch")));
+        assertTrue(b.problem(torch("2.10.0+cu130", "13.0"), DJL, out.resolve("pytorch")).contains("holds torch 2.10.0"));
+    }
 }
