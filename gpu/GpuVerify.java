@@ -31,12 +31,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Usage: {@code java -cp djl-kernel.jar:classes GpuVerify ROOT ITEM...} with ITEM among notebooks, gpu, matmul,
  * first-cell, serve, memory, interrupt, restart, debug (default: all). Env: FLASK_URL (the Flask baseline's
- * /predict, else the serving ratio is skipped), VERIFY_DEVICE (gpu(0) by default; "cpu()" to try the logic on CPU),
+ * /predict, else the serving ratio is skipped), VERIFY_DEVICE (gpu0 by default; "cpu" to try the logic on CPU),
  * VERIFY_SIZES (matmul sizes, default 4096,8192).
  */
 public class GpuVerify {
     private static final Duration CELL = Duration.ofSeconds(240);
-    private static final String DEVICE = System.getenv().getOrDefault("VERIFY_DEVICE", "gpu(0)");
+    /** In Device.fromName's form ("gpu0", "cpu"); DEVICE_SHOWN is how DJL prints it. */
+    private static final String DEVICE = System.getenv().getOrDefault("VERIFY_DEVICE", "gpu0");
+    private static final String DEVICE_SHOWN = DEVICE.equals("cpu") ? "cpu()" : "gpu(" + DEVICE.substring(3) + ")";
     private static final String IMPORTS = "import ai.djl.*; import ai.djl.ndarray.*; import ai.djl.ndarray.types.*;";
     private static Path root;
     private static int failures;
@@ -137,12 +139,15 @@ public class GpuVerify {
         try (KernelProcess k = startKernel(); KernelClient c = KernelClient.connect(k.connection())) {
             var g = run(c, "%gpu");
             String out = text(g);
-            result("%gpu", error(g) == null && out.contains("CUDA available") && out.contains("yes") ? "PASS" : "FAIL",
+            boolean cuda = out.lines().anyMatch(l -> l.contains("CUDA available") && l.contains("yes"));
+            result("%gpu", error(g) == null && cuda ? "PASS" : "FAIL",
                     out.lines().filter(l -> l.contains("CUDA available") || l.contains("Torch bridge")
                             || l.contains("libtorch")).map(String::strip).reduce((a, b) -> a + "; " + b).orElse(out));
             var check = run(c, "%gpu --check");
             String text = text(check);
-            var m = java.util.regex.Pattern.compile("([\\d.]+)\\s*GFLOP/s").matcher(text);
+            // the check's table row for the device: "gpu(0)  (1000, 1000)  0.21 ms  9500.0 ..."
+            var m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(DEVICE_SHOWN)
+                    + "\\s+\\(1000, 1000\\)\\s+[\\d.]+ ms\\s+([\\d.]+)").matcher(text);
             double gflops = m.find() ? Double.parseDouble(m.group(1)) : -1;
             if (gflops > 0) metric("djl_check_gflops", gflops);
             result("%gpu --check", error(check) == null && gflops > 0 && !text.contains("failed") ? "PASS" : "FAIL",
@@ -205,7 +210,7 @@ public class GpuVerify {
                     + " NDArray fx = fm.randomUniform(-1f, 1f, new Shape(1000, 1000));"
                     + " System.out.println(fx.matMul(fx).get(0, 0).getFloat());");
             double s = (System.nanoTime() - t0) / 1e9;
-            metric("djl_first_cell_s", s);
+            if (error(e) == null) metric("djl_first_cell_s", s);
             result("first GPU cell", error(e) == null ? "PASS" : "FAIL",
                     error(e) == null ? String.format("%.2f s (ratio to python in the summary)", s) : error(e));
         }
@@ -214,13 +219,13 @@ public class GpuVerify {
     // ---- %model load onto the GPU, %serve answering /predict, throughput at 16 clients vs the Flask baseline
     static void serve() throws Exception {
         Path model = root.resolve("extensions/djl/src/test/resources/models/classifier");
-        String device = DEVICE.equals("gpu(0)") ? "gpu:0" : "cpu";
+        String device = DEVICE.equals("cpu") ? "cpu" : "gpu:" + DEVICE.substring(3);
         try (KernelProcess k = startKernel(); KernelClient c = KernelClient.connect(k.connection())) {
             var load = run(c, "%model load cls " + model + " --translator image-classification --size 32 --device "
                     + device);
             var info = run(c, "%model info cls");
             String infoText = text(info);
-            boolean onDevice = infoText.contains(DEVICE.replace("(", "").replace(")", "")) || infoText.contains(DEVICE);
+            boolean onDevice = infoText.contains(DEVICE_SHOWN);
             result("%model load", error(load) == null && onDevice ? "PASS" : "FAIL", error(load) != null ? error(load)
                     : infoText.lines().filter(l -> l.toLowerCase().contains("device")).findFirst().orElse(infoText));
             var url = run(c, "String verifyUrl = %serve cls --port 0 --workers 2;\nSystem.out.println(verifyUrl);");
@@ -228,7 +233,8 @@ public class GpuVerify {
                 result("%serve", "FAIL", error(url));
                 return;
             }
-            String base = url.stream("stdout").strip();
+            // the magic reports what it started; the println of its value is the last line
+            String base = url.stream("stdout").strip().lines().reduce((a, b) -> b).orElse("").strip();
             String predict = base.endsWith("/") ? base + "predict" : base + "/predict";
             byte[] png = png();
             HttpClient http = HttpClient.newHttpClient();
@@ -329,11 +335,20 @@ public class GpuVerify {
     // ---- interrupting a loop of GPU ops: the reply must come within 1 s of the interrupt
     static void interrupt() throws Exception {
         try (KernelProcess k = startKernel(); KernelClient c = KernelClient.connect(k.connection())) {
-            run(c, IMPORTS + "NDManager im = NDManager.newBaseManager(Device.fromName(\"" + DEVICE + "\"));"
-                    + " NDArray ia = im.randomUniform(-1f, 1f, new Shape(2048, 2048));");
+            var setup = run(c, IMPORTS + "NDManager im = NDManager.newBaseManager(Device.fromName(\"" + DEVICE
+                    + "\")); NDArray ia = im.randomUniform(-1f, 1f, new Shape(2048, 2048));");
+            if (error(setup) != null) {
+                result("interrupt GPU loop", "FAIL", "setup: " + error(setup));
+                return;
+            }
             String id = c.sendExecute("long loops = 0; while (true) { NDArray t = ia.matMul(ia); t.close(); loops++; }",
                     o -> { });
             Thread.sleep(3000);
+            var early = c.poll(Channel.SHELL, Duration.ofMillis(50));
+            if (early != null && early.parentId().equals(id)) {
+                result("interrupt GPU loop", "FAIL", "the loop ended before the interrupt: " + early.content());
+                return;
+            }
             long t0 = System.nanoTime();
             c.send(Channel.CONTROL, "interrupt_request", new JsonObject());
             var reply = c.awaitReply(Channel.SHELL, id, Duration.ofSeconds(30));
@@ -371,7 +386,7 @@ public class GpuVerify {
         try (KernelProcess k2 = startKernel(); KernelClient c2 = KernelClient.connect(k2.connection())) {
             var e = run(c2, IMPORTS + "System.out.println(NDManager.newBaseManager(Device.fromName(\"" + DEVICE
                     + "\")).ones(new Shape(2)).sum().getFloat());");
-            again = error(e) == null ? "the next kernel computes on " + DEVICE : "next kernel: " + error(e);
+            again = error(e) == null ? "the next kernel computes on " + DEVICE_SHOWN : "next kernel: " + error(e);
         }
         boolean released = exited && after != null && after <= baseline + 64;
         result("restart releases context", released ? "PASS" : "FAIL", "NVML used " + baseline + " before, " + held

@@ -121,7 +121,7 @@ if [ "$CPU_MODE" = 0 ]; then
 else
   # CPU test mode: DJL's own CPU natives from the build tree (the pack has none)
   KERNEL_JAR="$HERE/kernel/target/djl-kernel.jar"
-  export VERIFY_DEVICE="cpu()"
+  export VERIFY_DEVICE=cpu
   export VERIFY_SIZES="${VERIFY_SIZES:-256}"
 fi
 export VERIFY_SIZES="${VERIFY_SIZES:-4096,8192}"
