@@ -313,7 +313,8 @@ public class GpuVerify {
 
     static void memory() throws Exception {
         try (KernelProcess k = startKernel(); KernelClient c = KernelClient.connect(k.connection())) {
-            var alloc = run(c, IMPORTS + "NDManager mm = NDManager.newBaseManager(Device.fromName(\"" + DEVICE + "\"));"
+            // the notebook's manager (on the default device, gpu(0) with a GPU): what %memory accounts for
+            var alloc = run(c, IMPORTS + "NDManager mm = manager.newSubManager(Device.fromName(\"" + DEVICE + "\"));"
                     + " NDArray big = mm.ones(new Shape(256, 1024, 1024)); System.out.println(big.getFloat(0, 0, 0));");
             var mem = run(c, "%memory");
             String memText = text(mem);
