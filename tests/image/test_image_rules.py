@@ -16,7 +16,8 @@ IMAGE = ROOT / "image"
 DOCKERFILE = IMAGE / "Dockerfile"
 LINTER = Path(__file__).resolve().parent / "node_modules" / ".bin" / "dockerfile-utils"
 SCRIPTS = [IMAGE / "entrypoint.sh", IMAGE / "healthcheck.sh", IMAGE / "smoke-test.sh", IMAGE / "build.sh",
-           ROOT / "scripts" / "test-image.sh"]
+           ROOT / "scripts" / "test-image.sh", ROOT / "gpu" / "build-jni.sh", ROOT / "gpu" / "fetch-djl-sources.sh",
+           ROOT / "gpu" / "verify.sh", ROOT / "gpu" / "pack.sh"]
 
 
 def instructions(text):
@@ -119,8 +120,8 @@ def test_tini_is_pid_1(dockerfile):
 
 
 def test_djl_environment(dockerfile):
-    env = " ".join(a for k, a in final_stage(dockerfile) if k == "ENV")
-    for needle in ["PYTORCH_LIBRARY_PATH=${PYTHON_SITE}/torch/lib", "PYTORCH_VERSION=2.7.1", "PYTORCH_FLAVOR=cu128",
+    env = resolve(" ".join(a for k, a in final_stage(dockerfile) if k == "ENV"), args_of(dockerfile))
+    for needle in ["PYTORCH_LIBRARY_PATH=/opt/conda/lib/python3.11/site-packages/torch/lib", "PYTORCH_VERSION=2.7.1", "PYTORCH_FLAVOR=cu128",
                    "nvidia/cuda_runtime/lib", "DJL_OFFLINE=true", "OPT_OUT_TRACKING=true", "DJL_CACHE_DIR=",
                    "MODEL_ROOT=/models"]:
         assert needle in env, f"ENV lacks {needle}"
@@ -128,6 +129,48 @@ def test_djl_environment(dockerfile):
     for var in ["PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR", "LD_LIBRARY_PATH", "DJL_OFFLINE",
                 "OPT_OUT_TRACKING", "DJL_CACHE_DIR", "MODEL_ROOT"]:
         assert f'--env "{var}=' in install, f"kernelspec env lacks {var}"
+
+
+def stage(dockerfile, name):
+    starts = [i for i, (k, a) in enumerate(dockerfile) if k == "FROM"]
+    for n, i in enumerate(starts):
+        if dockerfile[i][1].split()[-1] == name:
+            end = starts[n + 1] if n + 1 < len(starts) else len(dockerfile)
+            return dockerfile[i:end]
+    raise AssertionError(f"no stage {name}")
+
+
+def test_any_pytorch_2x_cuda12_13_base_gets_a_torch_bridge(dockerfile):
+    args = args_of(dockerfile)
+    # one build argument names the base, for the bridge stage and the runtime alike
+    assert re.fullmatch(r"pytorch/pytorch:2\.\d+\.\d+-cuda1[23]\.\d+-cudnn\d+-runtime", args["TORCH_BASE"])
+    froms = [a.split()[0] for k, a in dockerfile if k == "FROM"]
+    assert froms.count("${TORCH_BASE}${PYTORCH_DIGEST}") == 2, froms
+    base_version = re.match(r"pytorch/pytorch:(\d+\.\d+\.\d+)-cuda(\d+)\.(\d)", args["TORCH_BASE"])
+    assert args["TORCH_VERSION"] == base_version.group(1), "TORCH_VERSION's default is the default base's torch"
+    assert args["TORCH_FLAVOR"] == f"cu{base_version.group(2)}{base_version.group(3)}"
+    # DJL's JNI sources come from the tag of the DJL we ship, exported by our script (never from the repository)
+    sources = " ".join(a for k, a in stage(dockerfile, "djl-sources") if k in ("ADD", "RUN"))
+    assert "djl/archive/refs/tags/v${DJL_VERSION}.tar.gz" in sources and "gpu/fetch-djl-sources.sh" in sources
+    # torch 2.7.1 + CUDA 12.8: DJL's own JNI (with a manifest); any other torch: built against the base's torch
+    build = " ".join(a for k, a in stage(dockerfile, "bridge-build") if k == "RUN")
+    assert "('2.7.1', '12.8')" in build and "--prebuilt" in build
+    assert re.search(r"else .*apt-get install [^;]*cmake[^;]*g\+\+.*/src/gpu/build-jni.sh --python python --out /out/bridge", build)
+    final = final_stage(dockerfile)
+    assert any(k == "COPY" and "--from=bridge-build /out/bridge/" in a for k, a in final)
+    env = " ".join(a for k, a in final if k == "ENV")
+    assert "DJL_KERNEL_TORCH_BRIDGE=/opt/djl-kernel/torch-bridge" in env
+    assert "PYTORCH_VERSION=${TORCH_VERSION}" in env and "PYTORCH_FLAVOR=${TORCH_FLAVOR}" in env
+    assert "nvidia/cu13/lib" in env, "cu13 wheels keep the CUDA runtime in nvidia/cu13/lib"
+    install = " ".join(a for k, a in final if k == "RUN" and "djl-kernel.jar install" in a)
+    # the base's torch must be the one the build arguments and the bridge's manifest name, or the build stops
+    assert "build with --build-arg TORCH_VERSION=" in install
+    assert 'grep -qx "torch.version=$(python -c' in install
+    assert '--torch-bridge "${DJL_KERNEL_TORCH_BRIDGE}"' in install
+    # the scripts the stages run exist in the build context (not excluded by the .dockerignore)
+    ignore = (IMAGE / "Dockerfile.dockerignore").read_text().split()
+    for path in ["gpu/build-jni.sh", "gpu/fetch-djl-sources.sh", "gpu/jni/CMakeLists.txt"]:
+        assert (ROOT / path).exists() and not any(path.startswith(i) for i in ignore), path
 
 
 def test_volumes_and_read_only_models(dockerfile):

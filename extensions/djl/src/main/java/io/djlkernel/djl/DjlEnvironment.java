@@ -26,6 +26,7 @@ public final class DjlEnvironment {
     private static volatile Engine engine;
     private static volatile String failure;
     private static volatile long loadMillis = -1;
+    private static volatile TorchBridge bridge;
 
     private DjlEnvironment() {
     }
@@ -37,6 +38,20 @@ public final class DjlEnvironment {
         }
         if (System.getenv("OPT_OUT_TRACKING") == null && System.getProperty("OPT_OUT_TRACKING") == null) {
             System.setProperty("OPT_OUT_TRACKING", "true");
+        }
+        String bridgeDir = setting(TorchBridge.SETTING);
+        bridge = null;
+        if (bridgeDir != null && !bridgeDir.isBlank()) {
+            try {
+                TorchBridge b = TorchBridge.load(Path.of(bridgeDir));
+                // the user's own settings win; nativeProblem() then says if they contradict the bridge
+                b.djlSettings().forEach((k, v) -> {
+                    if (setting(k) == null) System.setProperty(k, v);
+                });
+                bridge = b;
+            } catch (IllegalArgumentException e) {
+                // nativeProblem() reports it before anything loads
+            }
         }
         String libraryPath = setting("PYTORCH_LIBRARY_PATH");
         if (libraryPath != null && !libraryPath.isBlank()) {
@@ -65,6 +80,8 @@ public final class DjlEnvironment {
 
     /** Null when the natives look usable, else what is wrong and how to fix it (checked before loading anything). */
     public static String nativeProblem() {
+        String bridgeDir = setting(TorchBridge.SETTING);
+        if (bridgeDir != null && !bridgeDir.isBlank()) return bridgeProblem(Path.of(bridgeDir));
         String libraryPath = setting("PYTORCH_LIBRARY_PATH");
         String version = setting("PYTORCH_VERSION");
         if (version != null && !version.equals(TORCH_VERSION)) {
@@ -103,6 +120,47 @@ public final class DjlEnvironment {
         }
         if (hasExtractedNatives()) return null;
         return missingNativesMessage();
+    }
+
+    /** A torch bridge replaces the 2.7.1 rule: its JNI fits exactly the torch its manifest names. */
+    static String bridgeProblem(Path dir) {
+        TorchBridge b;
+        try {
+            b = TorchBridge.load(dir);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        String libraryPath = setting("PYTORCH_LIBRARY_PATH");
+        if (libraryPath == null || libraryPath.isBlank()) {
+            if (b.torchLib().isEmpty()) {
+                return "The torch bridge " + dir + " does not say which torch it was built against. Fix: set "
+                        + "PYTORCH_LIBRARY_PATH to torch " + b.torchVersion() + "'s lib folder.";
+            }
+            libraryPath = b.torchLib();
+        }
+        String version = setting("PYTORCH_VERSION");
+        if (version != null && !version.equals(baseVersion(b.torchVersion()))) {
+            return "PYTORCH_VERSION=" + version + " but the torch bridge " + dir + " is built for torch "
+                    + b.torchVersion() + ". Fix: unset PYTORCH_VERSION (the bridge sets it) or set it to "
+                    + baseVersion(b.torchVersion()) + ".";
+        }
+        String flavor = setting("PYTORCH_FLAVOR");
+        if (flavor != null && !flavor.equals(b.flavor())) {
+            return "PYTORCH_FLAVOR=" + flavor + " but the torch bridge " + dir + " is built for flavour " + b.flavor()
+                    + ". Fix: unset PYTORCH_FLAVOR (the bridge sets it).";
+        }
+        return b.problem(Path.of(libraryPath), Engine.getDjlVersion(), engineCacheDir());
+    }
+
+    /** The bridge in use, or null (DJL's own JNI for libtorch {@value #TORCH_VERSION}). */
+    public static TorchBridge bridge() {
+        return bridge;
+    }
+
+    /** The libtorch version the JNI in use is built for: the bridge's torch, else {@value #TORCH_VERSION}. */
+    public static String torchVersion() {
+        TorchBridge b = bridge;
+        return b != null ? b.torchVersion() : TORCH_VERSION;
     }
 
     static String missingNativesMessage() {

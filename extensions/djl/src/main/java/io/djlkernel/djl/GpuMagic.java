@@ -58,7 +58,9 @@ public final class GpuMagic {
         Device current = engine.defaultDevice();
         r.row("Current device", current + (current.isGpu() ? "" : "  (no GPU: manager and Trainer use the CPU)"));
         addDriverRows(r, readings);
-        r.row("libtorch", DjlEnvironment.TORCH_VERSION + " (engine reports " + engine.getVersion() + ")");
+        r.row("libtorch", DjlEnvironment.torchVersion() + " (engine reports " + engine.getVersion() + ")");
+        TorchBridge bridge = DjlEnvironment.bridge();
+        if (bridge != null) r.row("Torch bridge", bridge.describe());
         r.row("DJL", Engine.getDjlVersion() + ", engine " + engine.getEngineName());
         r.row("Flavor", GpuStatus.nativeFlavor());
         String path = GpuStatus.libtorchPath();

@@ -36,6 +36,8 @@ final class InstallCommand implements Callable<Integer> {
     static final String ARCHIVE_FILE = "djl-kernel.jsa";
     /** Written into kernel.json's metadata so uninstall only removes kernel specs this command made. */
     static final String MARKER = "djl_kernel";
+    static final String TORCH_BRIDGE_ENV = "DJL_KERNEL_TORCH_BRIDGE";
+    static final String TORCH_BRIDGE_MANIFEST = "djl-bridge.properties";
 
     /** Jupyter's rule for kernel names (jupyter_client's _is_valid_kernel_name). */
     private static final Pattern VALID_NAME = Pattern.compile("^[a-z0-9._\\-]+$", Pattern.CASE_INSENSITIVE);
@@ -78,6 +80,11 @@ final class InstallCommand implements Callable<Integer> {
     @Option(names = "--env", paramLabel = "KEY=VALUE",
             description = "An environment variable for the kernel, e.g. --env DJL_OFFLINE=true (repeatable).")
     Map<String, String> envVars = new LinkedHashMap<>();
+
+    @Option(names = "--torch-bridge", paramLabel = "DIR",
+            description = "A torch bridge folder made by gpu/build-jni.sh (DJL's JNI built for the torch at hand): "
+                    + "the kernel then uses that torch, and refuses it if it is not the one the bridge was built for.")
+    Path torchBridge;
 
     @Option(names = "--no-cds", description = "Skip the AppCDS archive (a class-data archive made by a short "
             + "training run at install that makes the kernel start faster).")
@@ -153,6 +160,15 @@ final class InstallCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "Invalid --env '" + key + "': expected KEY=VALUE");
             }
+        }
+        if (torchBridge != null) {
+            torchBridge = torchBridge.toAbsolutePath().normalize();
+            if (!Files.isRegularFile(torchBridge.resolve(TORCH_BRIDGE_MANIFEST))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--torch-bridge " + torchBridge
+                        + ": no " + TORCH_BRIDGE_MANIFEST + " there (build one with gpu/build-jni.sh --out DIR)");
+            }
+            // the kernel's DJL extension reads this setting; the kernel module itself only passes it on
+            envVars.put(TORCH_BRIDGE_ENV, torchBridge.toString());
         }
         for (String opt : jvmOpts) {
             if (!opt.startsWith("-")) {

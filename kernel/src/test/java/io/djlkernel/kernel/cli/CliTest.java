@@ -114,6 +114,21 @@ class CliTest {
     }
 
     @Test
+    void torchBridgeGoesIntoTheSpecEnvAndAFolderWithoutManifestIsRefused() throws Exception {
+        Path prefix = tmp.resolve("prefix");
+        Path notABridge = Files.createDirectories(tmp.resolve("not-a-bridge"));
+        assertEquals(2, install("--prefix", prefix.toString(), "--torch-bridge", notABridge.toString()));
+        assertTrue(err.contains("no djl-bridge.properties there"), err);
+        assertFalse(Files.exists(prefix.resolve("share/jupyter/kernels/java/kernel.json")));
+
+        Path bridge = Files.createDirectories(tmp.resolve("bridge"));
+        Files.writeString(bridge.resolve("djl-bridge.properties"), "torch.version=2.11.0+cu130\n");
+        assertEquals(0, install("--prefix", prefix.toString(), "--torch-bridge", bridge.toString()), err);
+        JsonObject envs = readSpec(prefix.resolve("share/jupyter/kernels/java")).getAsJsonObject("env");
+        assertEquals(bridge.toAbsolutePath().toString(), envs.get("DJL_KERNEL_TORCH_BRIDGE").getAsString());
+    }
+
+    @Test
     void nameDisplayNameJvmOptsAndEnvGoIntoTheSpec() throws Exception {
         Path prefix = tmp.resolve("prefix");
         assertEquals(0, install("--prefix", prefix.toString(), "--name", "djl-17", "--display-name", "Java 17 (big)",

@@ -1,0 +1,49 @@
+"""The serving baseline for gpu/verify.sh: the seed's Flask approach (bench/serve_flask_app.py) with the model on the
+GPU, so `%serve` on the GPU is compared with Flask on the same card.
+
+    MODEL=extensions/djl/src/test/resources/models/classifier/classifier.pt SIZE=32 \
+        gunicorn -w 2 -b 127.0.0.1:8091 --chdir gpu flask_gpu_app:app       (or: python3 gpu/flask_gpu_app.py PORT)
+
+POST /predict (multipart file) -> {"class_id": N, "probability": p}, the same preprocessing as bench/'s app.
+"""
+import io
+import os
+import sys
+
+import torch
+from flask import Flask, jsonify, request
+from PIL import Image
+
+DEVICE = torch.device(os.environ.get("DEVICE", "cuda:0" if torch.cuda.is_available() else "cpu"))
+MODEL = torch.jit.load(os.environ["MODEL"], map_location=DEVICE).eval()
+SIZE = int(os.environ.get("SIZE", "224"))
+MEAN = torch.tensor([0.485, 0.456, 0.406], device=DEVICE).view(3, 1, 1)
+STD = torch.tensor([0.229, 0.224, 0.225], device=DEVICE).view(3, 1, 1)
+
+app = Flask(__name__)
+
+
+@app.post("/predict")
+def predict():
+    f = request.files.get("file")
+    if f is None:
+        return jsonify(error="no file"), 400
+    try:
+        img = Image.open(io.BytesIO(f.read())).convert("RGB").resize((SIZE, SIZE), Image.BILINEAR)
+    except Exception as e:  # noqa: BLE001 - any decoding failure is the client's
+        return jsonify(error=f"not an image: {e}"), 400
+    x = torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8).view(SIZE, SIZE, 3).permute(2, 0, 1)
+    x = ((x.to(DEVICE).float() / 255 - MEAN) / STD).unsqueeze(0)
+    with torch.inference_mode():
+        p = torch.softmax(MODEL(x), dim=1)[0]
+    i = int(torch.argmax(p))
+    return jsonify(class_id=i, probability=float(p[i]))
+
+
+@app.get("/ping")
+def ping():
+    return jsonify(status="Healthy", device=str(DEVICE))
+
+
+if __name__ == "__main__":
+    app.run(host="127.0.0.1", port=int(sys.argv[1]), threaded=True)
