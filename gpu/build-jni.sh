@@ -149,7 +149,7 @@ fi
 JNI_REL="pytorch/$BASE-$FLAVOR-linux-x86_64/$DJL_VERSION-libdjl_torch.so"
 rm -rf "$OUT"; mkdir -p "$(dirname "$OUT/$JNI_REL")"
 install -m 0644 "$SO" "$OUT/$JNI_REL"
-djl_commit="$(sed -n 's/^djl.commit=//p' "$SOURCES/SOURCE" 2>/dev/null)"
+djl_commit="$(sed -n 's/^djl.commit=//p' "$SOURCES/SOURCE" 2>/dev/null || true)"  # no SOURCE with --prebuilt and no export
 {
   echo "# A DJL PyTorch JNI built by gpu/build-jni.sh: the kernel loads it only with exactly this torch"
   echo "djl.version=$DJL_VERSION"
