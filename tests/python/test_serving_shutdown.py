@@ -41,6 +41,15 @@ def free_port():
         return s.getsockname()[1]
 
 
+def in_flight(port):
+    """The endpoint's own count of requests it has read and not yet answered (its /metrics gauge)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith("djlkernel_requests_in_flight"):
+                return float(line.split()[-1])
+    return 0
+
+
 def refused(port):
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -75,7 +84,12 @@ def test_kernel_shutdown_drains_the_request_in_flight_then_closes_the_endpoint()
 
         client = threading.Thread(target=call)
         client.start()
-        time.sleep(0.8)  # the request is inside the model's forward pass now
+        # shut down once the request is inside the model's forward pass (a fixed sleep was too short on a busy
+        # machine: the request had not arrived, so nothing was in flight to drain)
+        deadline = time.monotonic() + SLOW_MS / 1000
+        while in_flight(port) < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert in_flight(port) >= 1, "the request never reached the endpoint"
         shutdown_sent = time.monotonic()
         kc.shutdown()
         reply = kc.get_control_msg(timeout=30)

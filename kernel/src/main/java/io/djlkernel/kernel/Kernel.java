@@ -123,6 +123,9 @@ public final class Kernel {
         interrupts.interrupt();
     }
 
+    /** How long shutdown waits for the interpreter (extensions' shuttingDown included) before it closes the sockets. */
+    static final long CLOSE_BUDGET_MS = 4000;
+
     /** Stops the kernel in the background: the interpreter, then the sockets (after sending what is queued). */
     public void shutdown() {
         if (!stopping.compareAndSet(false, true)) return;
@@ -138,7 +141,9 @@ public final class Kernel {
             Thread closer = new Thread(interpreter::close, "djl-kernel-interpreter-close");
             closer.setDaemon(true);
             closer.start();
-            closer.join(2000);
+            // the interpreter's close drains endpoints (a request in flight gets its answer): give it most of the
+            // 5 s that Jupyter (jupyter_client's shutdown_wait_time) waits before it kills the kernel process
+            closer.join(CLOSE_BUDGET_MS);
             output.close();
             transport.flush(Duration.ofSeconds(2));
             router.close();

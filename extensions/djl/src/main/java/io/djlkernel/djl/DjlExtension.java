@@ -138,7 +138,8 @@ public final class DjlExtension implements Extension {
             if (endpoints != null) endpoints.shutdown();
             TensorRefs.clear();
             try {
-                int n = io.djlkernel.djl.serving.Endpoints.stopAll(10_000);
+                // within the kernel's close budget (4 s, inside Jupyter's 5 s before it kills the process)
+                int n = io.djlkernel.djl.serving.Endpoints.stopAll(3_500);
                 if (n > 0) LOG.info("stopped " + n + " serving endpoint(s) at shutdown (in-flight requests drained)");
             } catch (RuntimeException | LinkageError e) {
                 LOG.log(Level.WARNING, "stopping serving endpoints at shutdown failed", e);

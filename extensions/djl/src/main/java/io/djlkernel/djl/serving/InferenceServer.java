@@ -35,6 +35,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.DecoderException;
+import io.netty.util.AttributeKey;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 
@@ -77,6 +78,8 @@ public final class InferenceServer implements AutoCloseable {
     private final EventLoopGroup io;
     private final Channel channel;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Answers handed to a connection's event loop and not yet written (a drain must not cut them off). */
+    private final AtomicInteger unwritten = new AtomicInteger();
     /**
      * The event loop of the connection whose request is being dispatched: a batch's results are handed back there,
      * so encoding and writing the answers runs on the I/O threads in parallel instead of one after another on the
@@ -224,7 +227,7 @@ public final class InferenceServer implements AutoCloseable {
         stopped = true;
         channel.close().syncUninterruptibly();
         long until = System.currentTimeMillis() + drainMillis;
-        while (inFlight.get() > 0 && System.currentTimeMillis() < until) {
+        while (inFlight.get() + unwritten.get() > 0 && System.currentTimeMillis() < until) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -245,13 +248,16 @@ public final class InferenceServer implements AutoCloseable {
     /**
      * Closes connections without losing their last answer: closing while the client still sends (an oversized or
      * malformed request, a body we did not need) makes the kernel reset the connection, and a reset discards the
-     * answer the client has not read yet. So every close (ours, the keep-alive handler's) first ends our side and
-     * keeps reading, and dropping, until the client closes, at most a few seconds.
+     * answer the client has not read yet. So a close after an error answer (ours, the keep-alive handler's) first
+     * ends our side and keeps reading, and dropping, until the client closes, at most a few seconds.
      */
     private static final class LingeringClose extends io.netty.channel.ChannelOutboundHandlerAdapter {
         @Override
         public void close(ChannelHandlerContext ctx, io.netty.channel.ChannelPromise promise) {
-            if (!(ctx.channel() instanceof SocketChannel socket) || !socket.isActive() || socket.isOutputShutdown()) {
+            // only after an error answer: a client that was answered normally has sent all it meant to, and a
+            // lingering close of those held the drain at shutdown past the answer (the request in flight was lost)
+            boolean afterError = Boolean.TRUE.equals(ctx.channel().attr(LINGER).get());
+            if (!afterError || !(ctx.channel() instanceof SocketChannel socket) || !socket.isActive() || socket.isOutputShutdown()) {
                 ctx.close(promise);
                 return;
             }
@@ -261,6 +267,8 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     private static final int LINGER_SECONDS = 3;
+    /** Set on a connection whose answer is an error: its close lingers (the client may still be sending). */
+    private static final AttributeKey<Boolean> LINGER = AttributeKey.valueOf("djl.linger");
 
     /** 413 with a JSON body; the rest of an oversized body is read and dropped so the client sees the answer. */
     private final class SizeLimit extends HttpObjectAggregator {
@@ -275,6 +283,7 @@ public final class InferenceServer implements AutoCloseable {
             FullHttpResponse r = json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     error("the request body is larger than the limit of " + options.maxRequestBytes() + " bytes (--max-request-size)"));
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.channel().attr(LINGER).set(true);
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -319,8 +328,12 @@ public final class InferenceServer implements AutoCloseable {
                     metrics.request(model.name(), r, out.status().code(), took / 1e9);
                     metrics.inFlight(-1);
                 }
+                // counted until the answer is on the wire: stop() waits for it before it shuts the event loops down
+                unwritten.incrementAndGet();
                 inFlight.decrementAndGet();
+                if (out.status().code() >= 400) ctx.channel().attr(LINGER).set(true);
                 var f = ctx.writeAndFlush(out);
+                f.addListener(written -> unwritten.decrementAndGet());
                 if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
             });
         }
