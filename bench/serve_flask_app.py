@@ -4,20 +4,24 @@
         gunicorn -w 2 -b 127.0.0.1:8091 --chdir bench serve_flask_app:app
 
 POST /predict (multipart file) -> {"class_id": N, "probability": p}: decode, resize, ImageNet-normalise,
-forward under torch.inference_mode, softmax. One torch thread per worker (workers = cores).
+forward under torch.inference_mode, softmax. One torch thread per worker (workers = cores). DEVICE=cuda:0 puts the
+model and the tensors on a GPU (gpu/verify.sh's baseline); GET /ping answers once it is up. Without gunicorn:
+python3 bench/serve_flask_app.py PORT.
 """
 import io
 import os
+import sys
 
 import torch
 from flask import Flask, jsonify, request
 from PIL import Image
 
 torch.set_num_threads(1)
-MODEL = torch.jit.load(os.environ["MODEL"]).eval()
+DEVICE = torch.device(os.environ.get("DEVICE", "cpu"))
+MODEL = torch.jit.load(os.environ["MODEL"], map_location=DEVICE).eval()
 SIZE = int(os.environ.get("SIZE", "224"))
-MEAN = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
-STD = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
+MEAN = torch.tensor([0.485, 0.456, 0.406], device=DEVICE).view(3, 1, 1)
+STD = torch.tensor([0.229, 0.224, 0.225], device=DEVICE).view(3, 1, 1)
 
 app = Flask(__name__)
 
@@ -31,8 +35,8 @@ def predict():
         img = Image.open(io.BytesIO(f.read())).convert("RGB").resize((SIZE, SIZE), Image.BILINEAR)
     except Exception as e:  # noqa: BLE001 - any decoding failure is the client's
         return jsonify(error=f"not an image: {e}"), 400
-    x = torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8).view(SIZE, SIZE, 3).permute(2, 0, 1).float() / 255
-    x = ((x - MEAN) / STD).unsqueeze(0)
+    x = torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8).view(SIZE, SIZE, 3).permute(2, 0, 1)
+    x = ((x.to(DEVICE).float() / 255 - MEAN) / STD).unsqueeze(0)
     with torch.inference_mode():
         p = torch.softmax(MODEL(x), dim=1)[0]
     i = int(torch.argmax(p))
@@ -41,4 +45,8 @@ def predict():
 
 @app.get("/ping")
 def ping():
-    return jsonify(status="Healthy")
+    return jsonify(status="Healthy", device=str(DEVICE))
+
+
+if __name__ == "__main__":
+    app.run(host="127.0.0.1", port=int(sys.argv[1]), threaded=True)

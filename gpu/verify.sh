@@ -167,13 +167,15 @@ cat "$OUT/torch.metrics"
 say "5. Flask baseline"
 FLASK_PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 MODEL_PT="$HERE/extensions/djl/src/test/resources/models/classifier/classifier.pt"
-export PYTHONPATH="$HERE/gpu:${PYTHONPATH:+$PYTHONPATH:}$P/pylib"
+export PYTHONPATH="$HERE/bench:${PYTHONPATH:+$PYTHONPATH:}$P/pylib"
+# bench's Flask app (the seed's approach) with the model on the GPU (on cpu when the kernel items run on cpu)
+if [ "${VERIFY_DEVICE:-}" = cpu ]; then export DEVICE=cpu; else export DEVICE=cuda:0; fi
 if "$PY" -c 'import flask, PIL' 2>/dev/null; then
   if "$PY" -c 'import gunicorn' 2>/dev/null; then
     MODEL="$MODEL_PT" SIZE=32 "$PY" -m gunicorn -w "$(nproc)" -b "127.0.0.1:$FLASK_PORT" --log-level warning \
-      flask_gpu_app:app > "$OUT/flask.log" 2>&1 & FLASK_PID=$!; how="gunicorn, $(nproc) workers"
+      serve_flask_app:app > "$OUT/flask.log" 2>&1 & FLASK_PID=$!; how="gunicorn, $(nproc) workers"
   else
-    MODEL="$MODEL_PT" SIZE=32 "$PY" "$HERE/gpu/flask_gpu_app.py" "$FLASK_PORT" > "$OUT/flask.log" 2>&1 & FLASK_PID=$!
+    MODEL="$MODEL_PT" SIZE=32 "$PY" "$HERE/bench/serve_flask_app.py" "$FLASK_PORT" > "$OUT/flask.log" 2>&1 & FLASK_PID=$!
     how="Flask's threaded server (no gunicorn)"
   fi
   for _ in $(seq 120); do
