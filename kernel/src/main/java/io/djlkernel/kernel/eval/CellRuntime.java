@@ -17,12 +17,15 @@ public final class CellRuntime {
      * cleared for the next cell) before each of them has reached a check, and they must still stop.
      */
     private static volatile ThreadGroup stoppedEarlier;
+    /** stopRequested || stoppedEarlier != null: the one volatile read a loop back-edge pays when nothing is stopped. */
+    private static volatile boolean anyStop;
 
     private CellRuntime() {
     }
 
     /** Inserted at method entries and loop back-edges of cell code. */
     public static void checkStop() {
+        if (!anyStop) return;
         if (stopRequested && inStoppingCell()) throw new CellInterruptedError();
         ThreadGroup earlier = stoppedEarlier;
         if (earlier != null && earlier.parentOf(Thread.currentThread().getThreadGroup())) throw new CellInterruptedError();
@@ -48,21 +51,26 @@ public final class CellRuntime {
         throw new CellExitError(status);
     }
 
-    static void requestStop(ThreadGroup cell) {
+    static synchronized void requestStop(ThreadGroup cell) {
         stopping = cell;
         stopRequested = true;
+        anyStop = true;
     }
 
-    static void clearStop() {
+    static synchronized void clearStop() {
         ThreadGroup stopped = stopping;
         if (stopRequested && stopped != null && stopped.activeCount() > 0) stoppedEarlier = stopped;
         stopRequested = false;
         stopping = null;
+        anyStop = stoppedEarlier != null;
     }
 
     /** A group is about to run a new cell (it is empty again): an earlier stop no longer concerns it. */
-    static void runsAgain(ThreadGroup group) {
-        if (stoppedEarlier == group) stoppedEarlier = null;
+    static synchronized void runsAgain(ThreadGroup group) {
+        if (stoppedEarlier == group) {
+            stoppedEarlier = null;
+            anyStop = stopRequested;
+        }
     }
 
     static boolean isStopRequested() {
