@@ -27,6 +27,15 @@ public interface KernelContext {
      */
     void addUsageField(String field, Supplier<Object> reading);
 
+    /**
+     * Imports every cell has from now on, e.g. {@code "import ai.djl.ndarray.*;"} (single import declarations).
+     * The kernel makes each one when a cell first names something it brings, so an extension may add many at no
+     * cost to start-up or to cells that do not use them.
+     */
+    default void addImports(List<String> importLines) throws Exception {
+        for (String line : importLines) eval(line);
+    }
+
     /** Runs Java in the session, as a cell would, and returns the value of its last expression (or null). */
     Object eval(String javaCode) throws Exception;
 }

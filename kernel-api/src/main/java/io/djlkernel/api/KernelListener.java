@@ -2,7 +2,10 @@ package io.djlkernel.api;
 
 /** Kernel life-cycle hooks; every method has an empty default. Called on the kernel's threads: return quickly. */
 public interface KernelListener {
-    /** The kernel is ready for its first cell. */
+    /**
+     * The session has started and is ready for its first cell (called once, on the thread that started it, before
+     * or just as the first cell runs): a place to start background work, on a thread of the extension's own.
+     */
     default void kernelStarted() {
     }
 

@@ -38,8 +38,13 @@ public final class KernelLauncher {
     public static void launch(Path connectionFile) {
         RendererRegistry renderers = new DefaultRendererRegistry();
         CommManager comms = new CommManager();
-        launch(connectionFile, () -> new NotebookInterpreter(new JShellInterpreter(), renderers, comms), renderers,
-                comms);
+        launch(connectionFile, () -> {
+            JShellInterpreter java = new JShellInterpreter();
+            NotebookInterpreter notebook = new NotebookInterpreter(java, renderers, comms);
+            notebook.sessionReady();
+            java.warmUpInBackground();
+            return notebook;
+        }, renderers, comms);
     }
 
     /** As {@link #launch(Path)} with another interpreter and renderers (tests, embedders). */

@@ -60,6 +60,8 @@ public final class DjlExtension implements Extension {
     /** The cell variable; null until a cell mentions it (so kernel start-up does not load the engine). */
     public static final String DECLARE_MANAGER = "NDManager manager;";
     static final Pattern MENTIONS_MANAGER = Pattern.compile("\\bmanager\\b");
+    /** Environment variable (or system property) that turns the background engine load off. */
+    public static final String PRELOAD_SETTING = "DJL_KERNEL_PRELOAD_ENGINE";
     private static final Logger LOG = Logger.getLogger(DjlExtension.class.getName());
 
     private volatile DevicesComm devicesComm;
@@ -103,7 +105,7 @@ public final class DjlExtension implements Extension {
         }
         kernel.addUsageField("gpus", GpuStatus::readingMaps);
         kernel.addListener(new Listener(kernel));
-        for (String line : IMPORTS) kernel.eval(line);
+        kernel.addImports(IMPORTS);
         kernel.eval(DECLARE_MANAGER);
     }
 
@@ -114,6 +116,29 @@ public final class DjlExtension implements Extension {
 
         Listener(KernelContext kernel) {
             this.kernel = kernel;
+        }
+
+        /**
+         * Loads libtorch in the background as soon as the session is up, so the first tensor cell finds it loaded
+         * (the load takes about as long as Python's {@code import torch}). A cell that needs the engine meanwhile
+         * waits for this load instead of starting its own; other cells run beside it.
+         * {@value DjlExtension#PRELOAD_SETTING}=false turns it off.
+         */
+        @Override
+        public void kernelStarted() {
+            if ("false".equalsIgnoreCase(DjlEnvironment.setting(PRELOAD_SETTING))) return;
+            Thread preload = new Thread(() -> {
+                try {
+                    if (DjlEnvironment.nativeProblem() != null) return; // the first tensor cell says what is wrong
+                    DjlEnvironment.engine();
+                    LOG.info(() -> "PyTorch engine loaded in the background in " + DjlEnvironment.loadMillis() + " ms");
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.log(java.util.logging.Level.INFO, "background engine load failed (a tensor cell will say why)", e);
+                }
+            }, "djl-engine-preload");
+            preload.setDaemon(true);
+            preload.setPriority(Thread.MIN_PRIORITY);
+            preload.start();
         }
 
         @Override

@@ -24,6 +24,6 @@ public final class IJavaCompatExtension implements Extension {
         Renderer renderer = new Renderer(kernel.renderers());
         Magics magics = new Magics(kernel.magics(), new MagicCalls(kernel));
         KernelInstance.bind(new org.dflib.jjava.kernel.JavaKernel(kernel, renderer, magics));
-        kernel.eval(IMPORT_FUNCTIONS);
+        kernel.addImports(java.util.List.of(IMPORT_FUNCTIONS));
     }
 }

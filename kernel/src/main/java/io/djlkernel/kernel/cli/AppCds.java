@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.zeromq.SocketType;
@@ -46,6 +48,57 @@ final class AppCds {
             "System.out.println(\"warm \" + warm + \" \" + xs);",
             "xs.stream().mapToInt(i -> i * warm).sum()");
 
+    /**
+     * The cells after it, run a few times over: everyday cells of every kind, so that an AOT cache records
+     * javac's method profiles (the JIT then compiles javac's hot code early). A tensor cell fails harmlessly
+     * where the natives are missing.
+     */
+    static final List<String> EVERYDAY_CELLS = List.of(
+            "1+1",
+            "var names = new ArrayList<String>(List.of(\"b\", \"a\"));\nnames.size()",
+            "String greet(String who) { return \"hello \" + who; }\ngreet(names.get(0)).length()",
+            "record Point(double x, double y) { double norm() { return Math.hypot(x, y); } }",
+            "var total = java.util.stream.IntStream.range(0, 3).mapToObj(i -> new Point(i, i))"
+                    + ".mapToDouble(Point::norm).sum();\ntotal",
+            "for (int i = 0; i < 3; i++) { warm += i; }\nwarm",
+            "var a = manager.ones(new Shape(4));\nvar c = a.add(1f);\nc.getShape()",
+            "c");
+    static final int EVERYDAY_ROUNDS = 3;
+
+    /**
+     * Which archive a JVM can use: JDK 25's AOT cache (classes loaded and linked ahead of time plus method profiles,
+     * JEPs 483, 514 and 515) from feature release 25 on, else a dynamic AppCDS archive (classes only).
+     */
+    enum Kind {
+        APP_CDS("djl-kernel.jsa"), AOT_CACHE("djl-kernel.aot");
+
+        final String fileName;
+
+        Kind(String fileName) {
+            this.fileName = fileName;
+        }
+
+        static Kind forFeatureRelease(int feature) {
+            return feature >= 25 ? AOT_CACHE : APP_CDS;
+        }
+    }
+
+    /** The feature release of {@code java} (17 for "17.0.15"), or -1 when it cannot be told. */
+    static int featureRelease(Path java) {
+        try {
+            Process p = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            Matcher m = Pattern.compile("version \"(1\\.)?(\\d+)").matcher(output);
+            return m.find() ? Integer.parseInt(m.group(2)) : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     record Result(boolean ok, String detail) {
     }
 
@@ -53,15 +106,24 @@ final class AppCds {
     }
 
     static List<String> runtimeOptions(Path archive) {
+        return runtimeOptions(archive, Kind.APP_CDS);
+    }
+
+    static List<String> runtimeOptions(Path archive, Kind kind) {
+        if (kind == Kind.AOT_CACHE) return List.of("-XX:AOTCache=" + archive, "-Xlog:aot=off", "-Xlog:cds=off");
         return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     }
 
     static Result create(Path java, List<String> jvmOpts, Path jar, Path archive) {
+        return create(java, jvmOpts, jar, archive, Kind.APP_CDS);
+    }
+
+    static Result create(Path java, List<String> jvmOpts, Path jar, Path archive, Kind kind) {
         Path work = null;
         Process kernel = null;
         try {
             work = Files.createTempDirectory("djl-kernel-cds");
-            Path tmpArchive = work.resolve("kernel.jsa");
+            Path tmpArchive = work.resolve(kind.fileName);
             Path log = work.resolve("kernel.log");
             Connection conn = Connection.create();
             Path connFile = work.resolve("connection.json");
@@ -70,19 +132,19 @@ final class AppCds {
             List<String> cmd = new ArrayList<>();
             cmd.add(java.toString());
             cmd.addAll(jvmOpts);
-            cmd.add("-XX:ArchiveClassesAtExit=" + tmpArchive);
+            cmd.add((kind == Kind.AOT_CACHE ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + tmpArchive);
             cmd.addAll(List.of("-jar", jar.toString(), "run", connFile.toString()));
             long start = System.nanoTime();
             kernel = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             String trained = train(conn, kernel);
-            if (!kernel.waitFor(30, TimeUnit.SECONDS)) {
+            if (!kernel.waitFor(kind == Kind.AOT_CACHE ? 180 : 30, TimeUnit.SECONDS)) { // the AOT cache is assembled at exit
                 return new Result(false, "the training kernel did not exit after shutdown_request");
             }
             if (!Files.isRegularFile(tmpArchive) || Files.size(tmpArchive) == 0) {
                 return new Result(false, "the training kernel wrote no archive (exit code " + kernel.exitValue()
                         + "; " + lastLine(log) + ")");
             }
-            String check = verify(java, jvmOpts, jar, tmpArchive);
+            String check = verify(java, jvmOpts, jar, tmpArchive, kind);
             if (check != null) return new Result(false, "the archive failed its check: " + check);
             Files.move(tmpArchive, archive, StandardCopyOption.REPLACE_EXISTING);
             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -116,6 +178,15 @@ final class AppCds {
             exec.addProperty("allow_stdin", false);
             exec.addProperty("stop_on_error", true);
             if (client.request(client.shell, "execute_request", exec, deadline, kernel) == null) missing.add("execute");
+            for (int round = 0; round < EVERYDAY_ROUNDS; round++) {
+                for (String cell : EVERYDAY_CELLS) {
+                    exec.addProperty("code", cell);
+                    exec.addProperty("stop_on_error", false);
+                    if (client.request(client.shell, "execute_request", exec, deadline, kernel) == null) {
+                        missing.add("execute");
+                    }
+                }
+            }
             JsonObject complete = new JsonObject();
             complete.addProperty("code", "xs.si");
             complete.addProperty("cursor_pos", 5);
@@ -130,12 +201,14 @@ final class AppCds {
     }
 
     /** Null when a JVM starts with the archive and -Xshare:on (which fails instead of falling back). */
-    private static String verify(Path java, List<String> jvmOpts, Path jar, Path archive)
+    private static String verify(Path java, List<String> jvmOpts, Path jar, Path archive, Kind kind)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
         cmd.addAll(jvmOpts);
-        cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-jar", jar.toString(), "--version"));
+        if (kind == Kind.AOT_CACHE) cmd.addAll(List.of("-XX:AOTCache=" + archive, "-XX:AOTMode=on"));
+        else cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on"));
+        cmd.addAll(List.of("-jar", jar.toString(), "--version"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

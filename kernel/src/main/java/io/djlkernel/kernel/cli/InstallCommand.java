@@ -33,7 +33,6 @@ import picocli.CommandLine.Spec;
 final class InstallCommand implements Callable<Integer> {
     static final String DEFAULT_NAME = "java";
     static final String DEFAULT_DISPLAY_NAME = "Java (DJL)";
-    static final String ARCHIVE_FILE = "djl-kernel.jsa";
     /** Written into kernel.json's metadata so uninstall only removes kernel specs this command made. */
     static final String MARKER = "djl_kernel";
     static final String TORCH_BRIDGE_ENV = "DJL_KERNEL_TORCH_BRIDGE";
@@ -115,14 +114,17 @@ final class InstallCommand implements Callable<Integer> {
             List<String> opts = new ArrayList<>(DEFAULT_JVM_OPTS);
             opts.addAll(jvmOpts);
             if (!noCds) {
-                out.println("Creating the AppCDS archive (a short training run of the kernel)...");
+                AppCds.Kind kind = AppCds.Kind.forFeatureRelease(AppCds.featureRelease(javaPath));
+                String what = kind == AppCds.Kind.AOT_CACHE ? "AOT cache" : "AppCDS archive";
+                Path archive = kernelDir.resolve(kind.fileName);
+                out.println("Creating the " + what + " (a short training run of the kernel)...");
                 out.flush();
-                AppCds.Result cds = AppCds.create(javaPath, opts, jar, kernelDir.resolve(ARCHIVE_FILE));
+                AppCds.Result cds = AppCds.create(javaPath, opts, jar, archive, kind);
                 if (cds.ok()) {
-                    opts.addAll(0, AppCds.runtimeOptions(kernelDir.resolve(ARCHIVE_FILE)));
-                    out.println("AppCDS archive: " + kernelDir.resolve(ARCHIVE_FILE) + " (" + cds.detail() + ")");
+                    opts.addAll(0, AppCds.runtimeOptions(archive, kind));
+                    out.println(what + ": " + archive + " (" + cds.detail() + ")");
                 } else {
-                    out.println("No AppCDS archive (" + cds.detail() + "); the kernel works without it, "
+                    out.println("No " + what + " (" + cds.detail() + "); the kernel works without it, "
                             + "it only starts slower.");
                 }
             }

@@ -94,12 +94,45 @@ final class CellExecutionControl extends DirectExecutionControl {
         return super.throwConvertedInvocationException(cause);
     }
 
+    /** What a variable holds (null included). */
+    record VariableValue(Object value) {
+    }
+
+    /** Set while {@link #readVariable} asks JShell for a variable: varValue then keeps the object itself. */
+    private boolean capturing;
+    private Object captured;
+    private boolean wasCaptured;
+
+    /**
+     * The object a variable holds now, or empty when it cannot be read. JShell finds the variable's current wrapper
+     * class and calls {@link #varValue}; called on the thread that drives JShell.
+     */
+    java.util.Optional<VariableValue> readVariable(Runnable askJShell) {
+        capturing = true;
+        wasCaptured = false;
+        captured = null;
+        try {
+            askJShell.run();
+            return wasCaptured ? java.util.Optional.of(new VariableValue(captured)) : java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        } finally {
+            capturing = false;
+            captured = null;
+        }
+    }
+
     @Override
     public String varValue(String className, String varName) throws RunException, EngineTerminationException,
             InternalException {
         try {
             var field = findClass(className).getDeclaredField(varName);
             field.setAccessible(true);
+            if (capturing) {
+                captured = field.get(null);
+                wasCaptured = true;
+                return "";
+            }
             return ValuePreview.of(field.get(null));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return "?";

@@ -37,6 +37,16 @@ public interface Interpreter extends AutoCloseable {
     /** Whether {@code code} is ready to run, as is_complete_request asks. */
     Completeness isComplete(String code);
 
+    /**
+     * Imports every cell has from now on (single import declarations, e.g. {@code import java.util.*;}). An
+     * interpreter may make each one only when a cell first names something it brings; this one runs them now.
+     *
+     * @throws EvalException when one does not compile
+     */
+    default void addImports(List<String> importLines) throws EvalException {
+        for (String line : importLines) eval(line);
+    }
+
     /** Adds jars or class folders to the class path that cells see. */
     void addToClasspath(List<Path> paths);
 

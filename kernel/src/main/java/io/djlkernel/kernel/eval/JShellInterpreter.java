@@ -9,13 +9,19 @@ import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.UnresolvedReferenceException;
 import jdk.jshell.VarSnippet;
 
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -24,7 +30,7 @@ import java.util.stream.Collectors;
  * Not thread-safe: the kernel calls it from one thread, except {@link #interrupt()}.
  */
 public final class JShellInterpreter implements Interpreter {
-    /** What the jshell tool imports by default, plus the display functions. */
+    /** What the jshell tool imports by default, plus the display functions: made on first use. */
     static final List<String> STARTUP_IMPORTS = List.of(
             "import java.io.*;", "import java.math.*;", "import java.net.*;", "import java.nio.file.*;",
             "import java.util.*;", "import java.util.concurrent.*;", "import java.util.function.*;",
@@ -57,12 +63,19 @@ public final class JShellInterpreter implements Interpreter {
     private final ErrorFormatter errors = new ErrorFormatter();
     /** Sources of active imports, classes and methods: running one again must not re-create what depends on it. */
     private final Set<String> activeDeclarations = new HashSet<>();
+    private final ImportsOnFirstUse imports;
+    /** When the last cell ended (System.nanoTime), Long.MAX_VALUE while one runs: the warm-up waits for idleness. */
+    private volatile long idleSinceNanos = System.nanoTime();
+    private static final Logger LOG = Logger.getLogger(JShellInterpreter.class.getName());
 
     public JShellInterpreter() {
         this(List.of());
     }
 
-    /** @param startupCode extra snippets run once at start (imports, helpers), after the defaults */
+    /**
+     * @param startupCode extra snippets run once at start (helpers), after the defaults; imports among them are
+     *                    made on first use like the defaults
+     */
     public JShellInterpreter(List<String> startupCode) {
         SnippetClassLoader loader = new SnippetClassLoader(JShellInterpreter.class.getClassLoader());
         CellExecutionControl.Provider provider = new CellExecutionControl.Provider(loader);
@@ -73,23 +86,62 @@ public final class JShellInterpreter implements Interpreter {
         this.control = provider.created();
         this.analysis = shell.sourceCodeAnalysis();
         shell.addToClasspath(System.getProperty("java.class.path"));
-        List<String> startup = new ArrayList<>(STARTUP_IMPORTS);
-        startup.addAll(startupCode);
-        for (String snippet : startup) {
+        this.imports = new ImportsOnFirstUse(control::loader, this::compileClassPath);
+        STARTUP_IMPORTS.forEach(imports::add);
+        for (String snippet : startupCode) {
             try {
-                eval(snippet);
+                if (isImport(snippet)) imports.add(snippet);
+                else eval(snippet);
             } catch (EvalException e) {
                 throw new IllegalStateException("start-up code failed: " + snippet + "\n" + String.join("\n", e.traceback()), e);
             }
         }
-        warmUp();
     }
 
-    /** Compiles a few throwaway snippets so the first user cell does not pay for javac's cold start. */
-    private void warmUp() {
-        for (String code : List.of("1 + 1", "String warmUp$(int n) { return \"\" + n; }", "warmUp$(2).length()")) {
-            for (SnippetEvent event : shell.eval(code)) {
-                if (event.causeSnippet() == null) shell.drop(event.snippet());
+    /** The jars and folders cells compile against besides the JDK: the kernel's class path and what cells added. */
+    private List<String> compileClassPath() {
+        List<String> entries = new ArrayList<>(List.of(System.getProperty("java.class.path", "").split(File.pathSeparator)));
+        for (URL url : control.loader().getURLs()) {
+            try {
+                entries.add(Path.of(url.toURI()).toString());
+            } catch (URISyntaxException | RuntimeException e) {
+                // not a file: nothing to list
+            }
+        }
+        return entries;
+    }
+
+    private static boolean isImport(String snippet) {
+        return snippet.strip().startsWith("import ");
+    }
+
+    /**
+     * Starts warming javac up in the background (see {@link JavacWarmup}); call once the session is ready. It runs
+     * only while no cell has run for a moment.
+     */
+    public void warmUpInBackground() {
+        JavacWarmup.start(() -> idleSinceNanos);
+    }
+
+    @Override
+    public void addImports(List<String> importLines) {
+        importLines.forEach(imports::add);
+    }
+
+    /**
+     * Makes the imports {@code needed} names (see {@link ImportsOnFirstUse}). One that does not compile (an
+     * extension's import of a package that is not there) is logged, not shown in the user's cell.
+     */
+    private void makeImports(List<String> needed) {
+        for (String line : needed) {
+            if (activeDeclarations.contains(normalize(line))) continue; // the user made it already
+            for (SnippetEvent event : shell.eval(line)) {
+                track(event);
+                if (event.causeSnippet() == null && event.status() == Snippet.Status.REJECTED) {
+                    LOG.warning(() -> "default import does not compile, left out: " + line + ": "
+                            + shell.diagnostics(event.snippet()).map(d -> d.getMessage(Locale.ROOT))
+                            .collect(Collectors.joining("; ")));
+                }
             }
         }
     }
@@ -97,7 +149,9 @@ public final class JShellInterpreter implements Interpreter {
     @Override
     public EvalResult eval(String code) throws EvalException {
         // no clearing here: an interrupt that came while this cell waited (for start-up, behind a magic) is its own
+        idleSinceNanos = Long.MAX_VALUE;
         try {
+            makeImports(imports.takeNeededBy(code));
             List<CellSplitter.Piece> pieces = CellSplitter.split(analysis, code, CellRuntime::isStopRequested);
             if (CellRuntime.isStopRequested()) throw errors.interrupted();
             ErrorFormatter.Cell cell = new ErrorFormatter.Cell(code);
@@ -114,6 +168,7 @@ public final class JShellInterpreter implements Interpreter {
             return result;
         } finally {
             CellRuntime.clearStop();
+            idleSinceNanos = System.nanoTime();
         }
     }
 
@@ -121,7 +176,10 @@ public final class JShellInterpreter implements Interpreter {
         if (mayBeValueExpression(piece)) {
             String expression = piece.source().strip();
             expression = expression.substring(0, expression.length() - 1); // the semicolon JShell's analysis added
-            List<SnippetEvent> events = shell.eval(CellValue.class.getName() + ".keep(" + expression + ");");
+            Optional<CellExecutionControl.VariableValue> variable = variableNamed(expression.strip());
+            if (variable.isPresent()) return EvalResult.of(variable.get().value());
+            // a block is a statement, which JShell compiles once; an expression statement it analyses first
+            List<SnippetEvent> events = shell.eval("{ " + CellValue.class.getName() + ".keep(" + expression + "); }");
             SnippetEvent primary = events.stream().filter(e -> e.causeSnippet() == null).findFirst().orElse(null);
             if (primary != null && primary.status() != Snippet.Status.REJECTED) {
                 outcome(events, piece, cell); // throws for a runtime error, as the plain path would
@@ -131,6 +189,21 @@ public final class JShellInterpreter implements Interpreter {
             // not a value (a void call, a declaration): run it as written, which also gives the right diagnostics
         }
         return outcome(shell.eval(piece.source()), piece, cell);
+    }
+
+    /**
+     * A last line that only names a variable ({@code x}, the commonest last line of a notebook cell) shows what the
+     * variable holds now: read directly, without compiling anything. Empty when {@code name} is no active variable.
+     */
+    private Optional<CellExecutionControl.VariableValue> variableNamed(String name) {
+        if (name.isEmpty() || !Character.isJavaIdentifierStart(name.charAt(0))
+                || !name.chars().allMatch(Character::isJavaIdentifierPart)) {
+            return Optional.empty();
+        }
+        Optional<VarSnippet> variable = shell.variables()
+                .filter(v -> v.name().equals(name) && shell.status(v) == Snippet.Status.VALID).reduce((a, b) -> b);
+        if (variable.isEmpty()) return Optional.empty();
+        return control.readVariable(() -> shell.varValue(variable.get()));
     }
 
     /**
@@ -248,6 +321,8 @@ public final class JShellInterpreter implements Interpreter {
 
     @Override
     public Completion complete(String code, int cursor) {
+        makeImports(imports.takeNeededBy(code));
+        makeImports(imports.takeStartingWith(identifierBefore(code, cursor)));
         Located at = locate(code, cursor);
         int[] anchor = new int[1];
         List<SourceCodeAnalysis.Suggestion> suggestions =
@@ -264,6 +339,7 @@ public final class JShellInterpreter implements Interpreter {
 
     @Override
     public Inspection inspect(String code, int cursor, int detailLevel) {
+        makeImports(imports.takeNeededBy(code));
         Located at = locate(code, cursor);
         List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(at.input, at.cursor, true);
         if (docs.isEmpty()) {
@@ -319,6 +395,7 @@ public final class JShellInterpreter implements Interpreter {
     @Override
     public void addToClasspath(List<Path> paths) {
         for (Path path : paths) shell.addToClasspath(path.toAbsolutePath().toString());
+        imports.classPathChanged();
     }
 
     @Override
@@ -368,6 +445,15 @@ public final class JShellInterpreter implements Interpreter {
         int end = cursor;
         while (end < text.length() && Character.isJavaIdentifierPart(text.charAt(end))) end++;
         return end > 0 && Character.isJavaIdentifierPart(text.charAt(end - 1)) ? end : -1;
+    }
+
+    /** The part of a name that ends at {@code cursor} ("NDMa" in "var m = NDMa|"). */
+    private static String identifierBefore(String text, int cursor) {
+        int end = Math.max(0, Math.min(cursor, text.length()));
+        int start = end;
+        while (start > 0 && Character.isJavaIdentifierPart(text.charAt(start - 1))) start--;
+        if (start > 0 && text.charAt(start - 1) == '.') return ""; // a member: the imports do not matter
+        return text.substring(start, end);
     }
 
     private static String identifierAt(String text, int cursor) {

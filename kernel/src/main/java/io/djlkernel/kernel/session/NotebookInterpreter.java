@@ -68,12 +68,16 @@ public final class NotebookInterpreter implements Interpreter {
 
     // --- Interpreter ---
 
+    /** Start-up is done: tells the extensions (once), which may start background work now. */
+    public void sessionReady() {
+        if (started) return;
+        started = true;
+        forEachListener(KernelListener::kernelStarted);
+    }
+
     @Override
     public EvalResult eval(String code) throws EvalException {
-        if (!started) {
-            started = true;
-            listeners.forEach(KernelListener::kernelStarted);
-        }
+        sessionReady();
         pendingNotices.forEach(System.err::println);
         pendingNotices.clear();
         forEachListener(l -> l.beforeCell(code));
@@ -127,6 +131,11 @@ public final class NotebookInterpreter implements Interpreter {
     @Override
     public ClassLoader classLoader() {
         return java.classLoader();
+    }
+
+    @Override
+    public void addImports(List<String> importLines) throws EvalException {
+        java.addImports(importLines);
     }
 
     @Override
@@ -193,6 +202,11 @@ public final class NotebookInterpreter implements Interpreter {
         @Override
         public void addUsageField(String field, Supplier<Object> reading) {
             usageFields.put(field, reading);
+        }
+
+        @Override
+        public void addImports(List<String> importLines) throws EvalException {
+            java.addImports(importLines);
         }
 
         @Override

@@ -47,14 +47,18 @@ class KernelInstallIT {
         assertEquals(JAVA.toAbsolutePath().toString(), argv.get(0));
 
         // the training run must work against the real kernel: a kernel that cannot answer it has a bug
-        Path archive = dir.resolve(InstallCommand.ARCHIVE_FILE);
-        assertTrue(r.out().contains("AppCDS archive: "), r.out());
+        // JDK 25 on: an AOT cache with method profiles; before: AppCDS
+        AppCds.Kind kind = AppCds.Kind.forFeatureRelease(Runtime.version().feature());
+        Path archive = dir.resolve(kind.fileName);
+        boolean aot = kind == AppCds.Kind.AOT_CACHE;
+        assertTrue(r.out().contains(aot ? "AOT cache: " : "AppCDS archive: "), r.out());
         assertTrue(Files.size(archive) > 1_000_000, "archive size " + Files.size(archive));
-        assertTrue(argv.contains("-XX:SharedArchiveFile=" + archive), argv.toString());
+        assertTrue(argv.contains((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive), argv.toString());
 
-        // the JVM maps it (-Xshare:on fails instead of falling back) with the options kernel.json passes
+        // the JVM maps it (-Xshare:on / -XX:AOTMode=on fail instead of falling back) with kernel.json's options
         List<String> check = new ArrayList<>(argv.subList(1, argv.indexOf("-jar")));
         check.replaceAll(a -> a.equals("-Xshare:auto") ? "-Xshare:on" : a);
+        if (aot) check.add("-XX:AOTMode=on");
         check.addAll(List.of("-jar", JAR.toString(), "--version"));
         Result v = java(check);
         assertEquals(0, v.code(), v.out());
@@ -64,7 +68,8 @@ class KernelInstallIT {
     @Test
     void aStaleArchiveFallsBackSilently() throws Exception {
         Path bogus = Files.write(tmp.resolve("stale.jsa"), new byte[4096]);
-        List<String> args = new ArrayList<>(AppCds.runtimeOptions(bogus));
+        AppCds.Kind kind = AppCds.Kind.forFeatureRelease(Runtime.version().feature());
+        List<String> args = new ArrayList<>(AppCds.runtimeOptions(bogus, kind));
         args.addAll(List.of("-jar", JAR.toString(), "--version"));
         Result r = java(args);
         assertEquals(0, r.code(), r.out());

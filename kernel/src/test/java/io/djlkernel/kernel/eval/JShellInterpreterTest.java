@@ -73,6 +73,48 @@ class JShellInterpreterTest {
     }
 
     @Test
+    void defaultImportsAreMadeWhenACellFirstNamesWhatTheyBring() throws Exception {
+        assertEquals(3, value("new ArrayDeque<>(List.of(1, 2, 3)).size()")); // java.util, made by this cell
+        // a cell's own class still wins over a star import made later, as it would over one made at start
+        assertEquals(7, value("record Pattern(int n) {}\nnew Pattern(7).n()"));
+        // names in strings and comments bring nothing, and break nothing
+        assertEquals("Collectors // BigDecimal", value("\"Collectors // BigDecimal\" /* Files */"));
+        assertEquals(new java.math.BigDecimal("1.5"), value("new BigDecimal(\"1.5\")"));
+    }
+
+    @Test
+    void importsAnExtensionAddsWorkOnFirstUseAndABadOneIsLeftOut() throws Exception {
+        java.addImports(List.of("import static java.lang.Math.floorMod;", "import java.util.zip.*;"));
+        assertEquals(2, value("floorMod(-1, 3)"));
+        assertEquals("CRC32", value("new CRC32().getClass().getSimpleName()"));
+        assertThrows(IllegalArgumentException.class, () -> java.addImports(List.of("System.exit(1);")));
+        java.addImports(List.of("import static no.such.Type.nothing;"));
+        assertEquals(5, value("int nothing = 5;\nnothing")); // the import that cannot compile is logged, not shown
+    }
+
+    @Test
+    void completionOffersTypesOfImportsNotMadeYet() {
+        Interpreter.Completion completion = java.complete("ConcurrentLinkedDe", 18);
+        assertTrue(completion.matches().contains("ConcurrentLinkedDeque"), completion.matches().toString());
+    }
+
+    @Test
+    void aLastLineThatNamesAVariableShowsWhatItHoldsNow() throws Exception {
+        Object made = value("var held = new StringBuilder(\"x\");\nheld");
+        assertTrue(made instanceof StringBuilder);
+        java.eval("held.append(\"y\");");
+        assertTrue(made == value("held"), "the same object, not a copy");
+        assertEquals("xy", value("held").toString());
+        java.eval("String nothingYet = null;");
+        EvalResult none = java.eval("nothingYet");
+        assertTrue(none.hasValue());
+        assertEquals(null, none.value());
+        EvalException unknown = assertThrows(EvalException.class, () -> java.eval("noSuchVariable"));
+        String traceback = String.join("\n", unknown.traceback());
+        assertTrue(unknown.evalue().contains("cannot find symbol") && traceback.contains("noSuchVariable"), traceback);
+    }
+
+    @Test
     void realObjectsComeBackNotStrings() throws Exception {
         Object list = value("List.of(1, 2, 3)");
         assertEquals(List.of(1, 2, 3), list);
@@ -200,13 +242,15 @@ class JShellInterpreterTest {
             try {
                 // one statement, so the thread it starts belongs to the interrupted run
                 java.eval("{ mine[0] = new Thread(() -> { while (true) { java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); } });"
-                        + " mine[0].setDaemon(true); mine[0].start(); while (true) {} }");
+                        + " mine[0].setDaemon(true); mine[0].start(); System.setProperty(\"test.mine.started\", \"yes\");"
+                        + " while (true) {} }");
                 return null;
             } catch (EvalException e) {
                 return e;
             }
         });
-        Thread.sleep(300);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // compiling takes long on a busy machine
+        while (System.getProperty("test.mine.started") == null && System.nanoTime() < deadline) Thread.sleep(20);
         java.interrupt();
         EvalException e = outcome.get(5, TimeUnit.SECONDS);
         assertNotNull(e);
