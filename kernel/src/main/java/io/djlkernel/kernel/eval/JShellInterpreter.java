@@ -173,11 +173,13 @@ public final class JShellInterpreter implements Interpreter {
     }
 
     private EvalResult run(CellSplitter.Piece piece, ErrorFormatter.Cell cell) throws EvalException {
+        // JShell's analysis calls a lone name incomplete (it could start a declaration): checked before that
+        String source = piece.source().strip();
+        Optional<CellExecutionControl.VariableValue> variable =
+                variableNamed(source.endsWith(";") ? source.substring(0, source.length() - 1).strip() : source);
+        if (variable.isPresent()) return EvalResult.of(variable.get().value());
         if (mayBeValueExpression(piece)) {
-            String expression = piece.source().strip();
-            expression = expression.substring(0, expression.length() - 1); // the semicolon JShell's analysis added
-            Optional<CellExecutionControl.VariableValue> variable = variableNamed(expression.strip());
-            if (variable.isPresent()) return EvalResult.of(variable.get().value());
+            String expression = source.substring(0, source.length() - 1); // the semicolon JShell's analysis added
             // a block is a statement, which JShell compiles once; an expression statement it analyses first
             List<SnippetEvent> events = shell.eval("{ " + CellValue.class.getName() + ".keep(" + expression + "); }");
             SnippetEvent primary = events.stream().filter(e -> e.causeSnippet() == null).findFirst().orElse(null);
