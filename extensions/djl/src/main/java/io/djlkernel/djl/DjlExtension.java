@@ -57,8 +57,11 @@ public final class DjlExtension implements Extension {
             "import static io.djlkernel.djl.Tensors.progressBar;",
             "import static io.djlkernel.djl.Tensors.liveChart;",
             "import static io.djlkernel.djl.Tensors.training;");
-    /** The cell variable; null until a cell mentions it (so kernel start-up does not load the engine). */
-    public static final String DECLARE_MANAGER = "NDManager manager;";
+    /**
+     * The cell variable; null until a cell mentions it. Fully qualified: the one compile at start then needs no
+     * import (the imports are made on first use).
+     */
+    public static final String DECLARE_MANAGER = "ai.djl.ndarray.NDManager manager;";
     static final Pattern MENTIONS_MANAGER = Pattern.compile("\\bmanager\\b");
     /** Environment variable (or system property) that turns the background engine load off. */
     public static final String PRELOAD_SETTING = "DJL_KERNEL_PRELOAD_ENGINE";
