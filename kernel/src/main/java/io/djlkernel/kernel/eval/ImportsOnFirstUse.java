@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,8 +32,9 @@ import java.util.zip.ZipFile;
  * names something one of them brings. JShell compiles each import as a snippet of its own and puts every active
  * import into every later compilation: sixty of them made kernel start-up wait about a second before the first
  * cell, and each cell's compile slower. A name is found by its text in the cell (strings and comments left out),
- * so an import is made before the first compile that could need it, and the cell sees what it would have seen with
- * all of them made at start. Star imports stay star imports, so a cell's own classes still win over them.
+ * so its import is made before the first compile that could need it. A package's class is imported by name (a
+ * star import made mid-notebook would make JShell recompile every earlier snippet), and not where the session or
+ * the cell has a class of that name, which a star import would have let win.
  */
 final class ImportsOnFirstUse {
     private static final Pattern IMPORT = Pattern.compile(
@@ -44,9 +46,12 @@ final class ImportsOnFirstUse {
 
     private final Supplier<ClassLoader> loader;
     private final Supplier<List<String>> classPath;
-    /** Import lines not made yet, each with the names it brings (null until first needed: computed lazily). */
-    private final Map<String, Set<String>> pending = new LinkedHashMap<>();
-    private Map<String, List<String>> importsByName;
+    /** The import lines added, each with the names it brings (null until first needed: computed lazily). */
+    private final Map<String, Set<String>> lines = new LinkedHashMap<>();
+    /** Names imported already, or left to the user's own declaration. */
+    private final Set<String> made = new HashSet<>();
+    private Map<String, NameImport> declarationByName;
+    private Set<String> javaLang;
     /** Listing the class path takes a few hundred ms on a cold JVM: it starts at once, on a thread of its own. */
     private CompletableFuture<PackageIndex> packages;
 
@@ -81,71 +86,96 @@ final class ImportsOnFirstUse {
         if (!IMPORT.matcher(importLine).matches()) {
             throw new IllegalArgumentException("not an import declaration: " + importLine);
         }
-        pending.putIfAbsent(importLine.strip(), null);
-        importsByName = null;
+        lines.putIfAbsent(importLine.strip(), null);
+        declarationByName = null;
+    }
+
+    /**
+     * Whether an import must be made at once instead: a static on-demand import. Made later, JShell would recompile
+     * every earlier snippet (it cannot tell which names a star import affects), and one made per name would make a
+     * cell's own method of the same name ambiguous.
+     */
+    static boolean isMadeAtOnce(String importLine) {
+        Matcher m = IMPORT.matcher(importLine);
+        return m.matches() && m.group(1) != null && m.group(3) != null;
     }
 
     /** The class path changed (a jar added): packages may hold more names now. */
     synchronized void classPathChanged() {
         packages = listClassPath();
-        pending.replaceAll((line, names) -> null);
-        importsByName = null;
+        lines.replaceAll((line, names) -> null);
+        declarationByName = null;
     }
 
-    /** The imports not made yet that {@code code} may need, in the order they were added; each is given once. */
-    synchronized List<String> takeNeededBy(String code) {
-        if (pending.isEmpty()) return List.of();
-        Set<String> lines = new HashSet<>();
-        Map<String, List<String>> byName = index();
+    /** One import to make: the name it brings and the single import declaration that brings just that name. */
+    record NameImport(String name, String declaration, boolean fromPackage) {
+    }
+
+    /**
+     * The imports {@code code} needs that are not made yet, each given once. A name from a package (an on-demand
+     * import) is imported by a single-type import, which JShell applies to the snippets that use that name only (a
+     * star import made now would recompile every earlier snippet, resetting variables whose class changes), and
+     * only when {@code ownedByUser} says the session or the cell does not declare or import that name itself: a
+     * star import would have let the user's own class win.
+     */
+    synchronized List<NameImport> takeNeededBy(String code, Predicate<String> ownedByUser) {
+        if (lines.isEmpty()) return List.of();
+        Map<String, NameImport> byName = index();
+        List<NameImport> needed = new ArrayList<>();
         Matcher m = WORDS.matcher(code);
         while (m.find()) {
             String word = m.group(1);
-            if (word == null) continue;
-            List<String> imports = byName.get(word);
-            if (imports != null) lines.addAll(imports);
+            if (word == null || made.contains(word)) continue;
+            NameImport candidate = byName.get(word);
+            if (candidate == null || (candidate.fromPackage() && ownedByUser.test(word))) continue;
+            made.add(word);
+            needed.add(candidate);
         }
-        return take(lines);
+        return needed;
     }
 
-    /** The imports not made yet that bring a name starting with {@code prefix} (for completion). */
-    synchronized List<String> takeStartingWith(String prefix) {
-        if (pending.isEmpty() || prefix.isEmpty()) return List.of();
-        Set<String> lines = new HashSet<>();
-        index().forEach((name, imports) -> {
-            if (name.startsWith(prefix)) lines.addAll(imports);
+    /** Names the imports not made yet bring that start with {@code prefix} (completion offers them). */
+    synchronized List<String> namesStartingWith(String prefix) {
+        if (lines.isEmpty() || prefix.isEmpty()) return List.of();
+        List<String> names = new ArrayList<>();
+        index().forEach((name, candidate) -> {
+            if (name.startsWith(prefix) && !made.contains(name)) names.add(name);
         });
-        return take(lines);
+        names.sort(null);
+        return names;
     }
 
-    /** Every import not made yet (a cell that asks for all of them, e.g. to list what is in scope). */
-    synchronized List<String> takeAll() {
-        return take(new HashSet<>(pending.keySet()));
-    }
-
-    private List<String> take(Set<String> lines) {
-        if (lines.isEmpty()) return List.of();
-        List<String> ordered = new ArrayList<>();
-        for (String line : pending.keySet()) {
-            if (lines.contains(line)) ordered.add(line);
-        }
-        ordered.forEach(pending::remove);
-        importsByName = null;
-        return ordered;
-    }
-
-    private Map<String, List<String>> index() {
-        if (importsByName != null) return importsByName;
-        Map<String, List<String>> byName = new HashMap<>();
-        for (Map.Entry<String, Set<String>> entry : pending.entrySet()) {
-            Set<String> names = entry.getValue();
-            if (names == null) {
-                names = namesBroughtBy(entry.getKey());
-                entry.setValue(names);
+    private Map<String, NameImport> index() {
+        if (declarationByName != null) return declarationByName;
+        Map<String, NameImport> byName = new HashMap<>();
+        // single imports first: as in Java, they win over on-demand ones
+        for (boolean single : new boolean[]{true, false}) {
+            for (Map.Entry<String, Set<String>> entry : lines.entrySet()) {
+                Matcher m = IMPORT.matcher(entry.getKey());
+                if (!m.matches() || (m.group(3) == null) != single || isMadeAtOnce(entry.getKey())) continue;
+                Set<String> names = entry.getValue();
+                if (names == null) {
+                    names = namesBroughtBy(entry.getKey());
+                    entry.setValue(names);
+                }
+                String qualifier = m.group(2).replaceAll("\\s+", "");
+                for (String name : names) {
+                    if (byName.containsKey(name)) continue;
+                    if (single) {
+                        byName.put(name, new NameImport(name, entry.getKey(), false));
+                    } else if (!javaLangNames().contains(name)) { // java.lang's class wins, as with a star import
+                        byName.put(name, new NameImport(name, "import " + qualifier + "." + name + ";", true));
+                    }
+                }
             }
-            for (String name : names) byName.computeIfAbsent(name, n -> new ArrayList<>(1)).add(entry.getKey());
         }
-        importsByName = byName;
+        declarationByName = byName;
         return byName;
+    }
+
+    private Set<String> javaLangNames() {
+        if (javaLang == null) javaLang = PackageIndex.jdkNames("java.lang");
+        return javaLang;
     }
 
     private Set<String> namesBroughtBy(String importLine) {
@@ -202,7 +232,7 @@ final class ImportsOnFirstUse {
             return names;
         }
 
-        private static Set<String> jdkNames(String packageName) {
+        static Set<String> jdkNames(String packageName) {
             Set<String> names = new HashSet<>();
             try {
                 FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));

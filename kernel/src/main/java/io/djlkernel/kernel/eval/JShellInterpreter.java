@@ -14,6 +14,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,6 +65,8 @@ public final class JShellInterpreter implements Interpreter {
     /** Sources of active imports, classes and methods: running one again must not re-create what depends on it. */
     private final Set<String> activeDeclarations = new HashSet<>();
     private final ImportsOnFirstUse imports;
+    /** The single-type imports made for a package's class, by simple name (a cell's own class replaces one). */
+    private final Map<String, Snippet> packageImports = new HashMap<>();
     /** When the last cell ended (System.nanoTime), Long.MAX_VALUE while one runs: the warm-up waits for idleness. */
     private volatile long idleSinceNanos = System.nanoTime();
     private static final Logger LOG = Logger.getLogger(JShellInterpreter.class.getName());
@@ -90,7 +93,7 @@ public final class JShellInterpreter implements Interpreter {
         STARTUP_IMPORTS.forEach(imports::add);
         for (String snippet : startupCode) {
             try {
-                if (isImport(snippet)) imports.add(snippet);
+                if (isImport(snippet)) addImports(List.of(snippet));
                 else eval(snippet);
             } catch (EvalException e) {
                 throw new IllegalStateException("start-up code failed: " + snippet + "\n" + String.join("\n", e.traceback()), e);
@@ -125,25 +128,54 @@ public final class JShellInterpreter implements Interpreter {
 
     @Override
     public void addImports(List<String> importLines) {
-        importLines.forEach(imports::add);
+        for (String line : importLines) {
+            if (ImportsOnFirstUse.isMadeAtOnce(line)) makeImport(line);
+            else imports.add(line);
+        }
     }
 
     /**
-     * Makes the imports {@code needed} names (see {@link ImportsOnFirstUse}). One that does not compile (an
-     * extension's import of a package that is not there) is logged, not shown in the user's cell.
+     * Makes the imports a cell (or a completion or inspection of it) needs before it is compiled (see
+     * {@link ImportsOnFirstUse}). A class the cell declares wins over a package's class of the same name imported
+     * for an earlier cell: that import is dropped first, as a star import would have been shadowed.
      */
-    private void makeImports(List<String> needed) {
-        for (String line : needed) {
-            if (activeDeclarations.contains(normalize(line))) continue; // the user made it already
-            for (SnippetEvent event : shell.eval(line)) {
-                track(event);
-                if (event.causeSnippet() == null && event.status() == Snippet.Status.REJECTED) {
-                    LOG.warning(() -> "default import does not compile, left out: " + line + ": "
-                            + shell.diagnostics(event.snippet()).map(d -> d.getMessage(Locale.ROOT))
-                            .collect(Collectors.joining("; ")));
-                }
+    private void prepareImports(String code) {
+        Set<String> ownNames = CellNames.typesDeclaredOrImported(code);
+        for (String name : ownNames) {
+            Snippet ours = packageImports.remove(name);
+            if (ours != null) shell.drop(ours);
+        }
+        for (ImportsOnFirstUse.NameImport needed : imports.takeNeededBy(code, n -> ownNames.contains(n) || sessionOwns(n))) {
+            Snippet made = makeImport(needed.declaration());
+            if (made != null && needed.fromPackage()) packageImports.put(needed.name(), made);
+        }
+    }
+
+    /** Whether a type the session declared, or a single import the user made, already has this simple name. */
+    private boolean sessionOwns(String name) {
+        return shell.types().anyMatch(t -> t.name().equals(name) && shell.status(t).isActive())
+                || shell.imports().anyMatch(i -> !i.isStatic() && i.name().equals(name) && shell.status(i).isActive());
+    }
+
+    /**
+     * Makes one import; returns its snippet, or null when it does not compile (an extension's import of a package
+     * that is not there), which is logged, not shown in the user's cell.
+     */
+    private Snippet makeImport(String line) {
+        if (activeDeclarations.contains(normalize(line))) return null; // the user made it already
+        Snippet made = null;
+        for (SnippetEvent event : shell.eval(line)) {
+            track(event);
+            if (event.causeSnippet() != null) continue;
+            if (event.status() == Snippet.Status.REJECTED) {
+                LOG.warning(() -> "default import does not compile, left out: " + line + ": "
+                        + shell.diagnostics(event.snippet()).map(d -> d.getMessage(Locale.ROOT))
+                        .collect(Collectors.joining("; ")));
+            } else {
+                made = event.snippet();
             }
         }
+        return made;
     }
 
     @Override
@@ -151,7 +183,7 @@ public final class JShellInterpreter implements Interpreter {
         // no clearing here: an interrupt that came while this cell waited (for start-up, behind a magic) is its own
         idleSinceNanos = Long.MAX_VALUE;
         try {
-            makeImports(imports.takeNeededBy(code));
+            prepareImports(code);
             List<CellSplitter.Piece> pieces = CellSplitter.split(analysis, code, CellRuntime::isStopRequested);
             if (CellRuntime.isStopRequested()) throw errors.interrupted();
             ErrorFormatter.Cell cell = new ErrorFormatter.Cell(code);
@@ -323,8 +355,7 @@ public final class JShellInterpreter implements Interpreter {
 
     @Override
     public Completion complete(String code, int cursor) {
-        makeImports(imports.takeNeededBy(code));
-        makeImports(imports.takeStartingWith(identifierBefore(code, cursor)));
+        prepareImports(code);
         Located at = locate(code, cursor);
         int[] anchor = new int[1];
         List<SourceCodeAnalysis.Suggestion> suggestions =
@@ -336,12 +367,18 @@ public final class JShellInterpreter implements Interpreter {
         }
         smart.addAll(rest);
         int start = at.offset + anchor[0];
+        // classes of the default imports not made yet: the cell that names one makes its import
+        String prefix = identifierBefore(code, cursor);
+        if (!prefix.isEmpty() && (smart.isEmpty() || start == cursor - prefix.length())) {
+            smart.addAll(imports.namesStartingWith(prefix));
+            start = cursor - prefix.length();
+        }
         return new Completion(new ArrayList<>(smart), start, cursor);
     }
 
     @Override
     public Inspection inspect(String code, int cursor, int detailLevel) {
-        makeImports(imports.takeNeededBy(code));
+        prepareImports(code);
         Located at = locate(code, cursor);
         List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(at.input, at.cursor, true);
         if (docs.isEmpty()) {

@@ -83,6 +83,21 @@ class JShellInterpreterTest {
     }
 
     @Test
+    void importsMadeForALaterCellLeaveEarlierVariablesAlone() throws Exception {
+        java.eval("record Box(List<Integer> items) {}\nBox box = new Box(List.of(1, 2));");
+        Object before = value("box");
+        // names from java.util and java.math not used before: their imports must not recompile Box or box
+        assertEquals(3, value("new TreeMap<String, Integer>(Map.of(\"a\", 1)).size() + new BigInteger(\"2\").intValue()"));
+        assertTrue(before == value("box"), "box was reset by a later cell's imports");
+    }
+
+    @Test
+    void aCellsOwnClassWinsOverADefaultImportMadeEarlier() throws Exception {
+        assertEquals(0, value("new ArrayDeque<Integer>().size()"));
+        assertEquals(42, value("class ArrayDeque { int size() { return 42; } }\nnew ArrayDeque().size()"));
+    }
+
+    @Test
     void importsAnExtensionAddsWorkOnFirstUseAndABadOneIsLeftOut() throws Exception {
         java.addImports(List.of("import static java.lang.Math.floorMod;", "import java.util.zip.*;"));
         assertEquals(2, value("floorMod(-1, 3)"));
