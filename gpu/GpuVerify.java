@@ -1,8 +1,8 @@
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.djlkernel.djl.GpuReading;
-import io.djlkernel.djl.Nvml;
+import io.djlkernel.djl.devices.GpuReading;
+import io.djlkernel.djl.devices.Nvml;
 import io.djlkernel.kernel.testing.KernelClient;
 import io.djlkernel.kernel.testing.KernelProcess;
 import io.djlkernel.kernel.transport.Channel;

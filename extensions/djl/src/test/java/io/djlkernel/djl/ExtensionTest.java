@@ -4,6 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.djlkernel.api.KernelListener;
+import io.djlkernel.djl.devices.DevicesCommTest;
+import io.djlkernel.djl.devices.GpuMagic;
+import io.djlkernel.djl.devices.GpuStatus;
+import io.djlkernel.djl.render.Report;
+import io.djlkernel.djl.tensors.MemoryMagic;
+import io.djlkernel.djl.tensors.NotebookManagers;
+import io.djlkernel.djl.tensors.TensorComm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

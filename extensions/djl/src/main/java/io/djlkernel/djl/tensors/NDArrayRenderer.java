@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.tensors;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.djlkernel.api.display.MimeBundle;
 import io.djlkernel.api.display.Renderer;
+import io.djlkernel.djl.render.ImageArrays;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -320,7 +321,7 @@ public final class NDArrayRenderer implements Renderer<NDArray> {
         return a;
     }
 
-    static String escape(String s) {
+    public static String escape(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);

@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.training;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -15,6 +15,7 @@ import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import io.djlkernel.djl.DjlEnvironment;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,9 +1,13 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.tensors;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.djlkernel.api.display.MimeBundle;
+import io.djlkernel.djl.DjlEnvironment;
+import io.djlkernel.djl.TestKernel;
+import io.djlkernel.djl.render.DjlRenderers;
+import io.djlkernel.djl.tensors.NDArrayRenderer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,14 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.tensors;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.util.Progress;
+import io.djlkernel.djl.DjlEnvironment;
+import io.djlkernel.djl.devices.GpuStatus;
+import io.djlkernel.djl.training.LiveChart;
+import io.djlkernel.djl.training.ProgressBar;
+import io.djlkernel.djl.training.Training;
 
 /**
  * What every cell has without imports (static imports of its functions are part of the session's

@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.devices;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +33,7 @@ public record GpuReading(int index, String name, String uuid, String busId, Long
         return m;
     }
 
-    String memoryText() {
+    public String memoryText() {
         if (memoryUsedMiB == null && memoryTotalMiB == null) return "n/a";
         return (memoryUsedMiB == null ? "?" : memoryUsedMiB) + " / " + (memoryTotalMiB == null ? "?" : memoryTotalMiB) + " MiB";
     }

@@ -1,11 +1,13 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.render;
 
 import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.util.Pair;
 import io.djlkernel.api.display.MimeBundle;
+import io.djlkernel.djl.tensors.NDArrayFormat;
+import io.djlkernel.djl.tensors.NDArrayRenderer;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.render;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -15,6 +15,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.djlkernel.api.display.MimeBundle;
 import io.djlkernel.api.display.RendererRegistry;
+import io.djlkernel.djl.devices.GpuReading;
+import io.djlkernel.djl.devices.GpuStatus;
+import io.djlkernel.djl.tensors.MemoryMagic;
+import io.djlkernel.djl.tensors.NDArrayFormat;
+import io.djlkernel.djl.tensors.NDArrayRenderer;
+import io.djlkernel.djl.tensors.NotebookManagers;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.tensors;
 
 import ai.djl.ndarray.NDArray;
 
@@ -13,7 +13,7 @@ import java.util.Map;
  * document carries. Weakly held and bounded: an entry never keeps an array (or the native memory behind it)
  * alive, a closed array counts as gone, and past {@value #MAX} entries the least recently used one is dropped.
  */
-final class TensorRefs {
+public final class TensorRefs {
     static final int MAX = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Map<String, WeakReference<NDArray>> REFS = new LinkedHashMap<>(64, 0.75f, true) {
@@ -52,7 +52,7 @@ final class TensorRefs {
     }
 
     /** Forgets every array (kernel shutdown). */
-    static synchronized void clear() {
+    public static synchronized void clear() {
         REFS.clear();
     }
 }

@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.tensors;
 
 import ai.djl.ndarray.NDArray;
 import io.djlkernel.api.comm.Comm;

@@ -1,6 +1,7 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.render;
 
 import io.djlkernel.api.display.MimeBundle;
+import io.djlkernel.djl.tensors.NDArrayRenderer;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.devices;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

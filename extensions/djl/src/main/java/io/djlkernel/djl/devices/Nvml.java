@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.devices;
 
 import com.sun.jna.Library;
 import com.sun.jna.Memory;

@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.devices;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,8 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.devices;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
+import io.djlkernel.djl.DjlEnvironment;
 
 import java.io.IOException;
 import java.util.ArrayList;

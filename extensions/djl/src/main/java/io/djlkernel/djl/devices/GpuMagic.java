@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.devices;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -9,6 +9,10 @@ import ai.djl.ndarray.types.Shape;
 import io.djlkernel.api.magic.MagicArgs;
 import io.djlkernel.api.magic.MagicContext;
 import io.djlkernel.api.magic.MagicException;
+import io.djlkernel.djl.DjlEnvironment;
+import io.djlkernel.djl.TorchBridge;
+import io.djlkernel.djl.render.Report;
+import io.djlkernel.djl.tensors.NDArrayFormat;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,8 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.devices;
 
 import io.djlkernel.api.comm.Comm;
 import io.djlkernel.api.comm.CommTarget;
+import io.djlkernel.djl.tensors.MemoryMagic;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;

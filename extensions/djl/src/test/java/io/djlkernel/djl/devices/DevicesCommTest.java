@@ -1,5 +1,6 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.devices;
 
+import io.djlkernel.djl.TestKernel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -11,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The djl.devices comm protocol, driven as a front end would, with recorded GPU readings. */
-class DevicesCommTest {
-    static final GpuReading H100 = new GpuReading(0, "NVIDIA H100 80GB HBM3", "GPU-1", "00000000:19:00.0", 1234L,
+public class DevicesCommTest {
+    public static final GpuReading H100 = new GpuReading(0, "NVIDIA H100 80GB HBM3", "GPU-1", "00000000:19:00.0", 1234L,
             81559L, 7, 2, 34, 71.5, 700.0, "9.0", "550.90.07", "test");
 
     @AfterEach

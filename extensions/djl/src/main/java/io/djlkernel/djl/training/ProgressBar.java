@@ -1,8 +1,9 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.training;
 
 import ai.djl.util.Progress;
 import io.djlkernel.api.display.Display;
 import io.djlkernel.api.display.MimeBundle;
+import io.djlkernel.djl.tensors.NDArrayRenderer;
 
 /**
  * DJL's {@link Progress} as a progress bar in the cell's output: shown with {@link Display#display} and

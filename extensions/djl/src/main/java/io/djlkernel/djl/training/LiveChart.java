@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.training;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -9,6 +9,7 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import io.djlkernel.api.display.Display;
 import io.djlkernel.api.display.MimeBundle;
+import io.djlkernel.djl.render.ImageArrays;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.render;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -14,6 +14,10 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import io.djlkernel.api.display.MimeBundle;
+import io.djlkernel.djl.DjlEnvironment;
+import io.djlkernel.djl.TestKernel;
+import io.djlkernel.djl.tensors.NDArrayFormat;
+import io.djlkernel.djl.tensors.NDArrayRenderer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.training;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -14,6 +14,9 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.djlkernel.api.display.MimeBundle;
+import io.djlkernel.djl.DjlEnvironment;
+import io.djlkernel.djl.TestKernel;
+import io.djlkernel.djl.tensors.Tensors;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;

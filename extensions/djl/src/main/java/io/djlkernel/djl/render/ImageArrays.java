@@ -1,4 +1,4 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.render;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

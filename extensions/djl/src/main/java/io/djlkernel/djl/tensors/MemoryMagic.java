@@ -1,9 +1,13 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.tensors;
 
 import ai.djl.ndarray.NDManager;
 import io.djlkernel.api.magic.MagicArgs;
 import io.djlkernel.api.magic.MagicContext;
 import io.djlkernel.api.magic.MagicException;
+import io.djlkernel.djl.DjlEnvironment;
+import io.djlkernel.djl.devices.GpuReading;
+import io.djlkernel.djl.devices.GpuStatus;
+import io.djlkernel.djl.render.Report;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -25,7 +29,7 @@ public final class MemoryMagic {
             + "  --free --all  close every NDManager in the engine (also the ones cells made, models, predictors)";
 
     /** Rebinds the cell variable after --free; only when it still is the closed notebook manager. */
-    static final String REBIND = "if (manager == null || !manager.isOpen()) manager = io.djlkernel.djl.Tensors.notebookManager();";
+    public static final String REBIND = "if (manager == null || !manager.isOpen()) manager = io.djlkernel.djl.tensors.Tensors.notebookManager();";
 
     private MemoryMagic() {
     }
@@ -92,7 +96,7 @@ public final class MemoryMagic {
         return report;
     }
 
-    static long residentBytes() {
+    public static long residentBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
@@ -105,7 +109,7 @@ public final class MemoryMagic {
         return -1;
     }
 
-    static String bytes(long b) {
+    public static String bytes(long b) {
         if (b < 0) return "?";
         if (b < 1024) return b + " B";
         String[] units = {"KiB", "MiB", "GiB", "TiB"};

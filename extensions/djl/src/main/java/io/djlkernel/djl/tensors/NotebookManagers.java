@@ -1,9 +1,10 @@
-package io.djlkernel.djl;
+package io.djlkernel.djl.tensors;
 
 import ai.djl.Device;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.djlkernel.djl.DjlEnvironment;
 
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -151,7 +152,7 @@ public final class NotebookManagers {
             }
         }
 
-        static String label(NDManager m) {
+        public static String label(NDManager m) {
             String name = m.getName();
             boolean unnamed = name == null || name.isEmpty() || name.matches("[0-9a-fA-F-]{32,36}");
             return (unnamed ? "manager@" + Integer.toHexString(System.identityHashCode(m)) : name)
