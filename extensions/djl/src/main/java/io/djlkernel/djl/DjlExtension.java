@@ -64,7 +64,11 @@ public final class DjlExtension implements Extension {
             "import static io.djlkernel.djl.tensors.Tensors.notebookManager;",
             "import static io.djlkernel.djl.tensors.Tensors.progressBar;",
             "import static io.djlkernel.djl.tensors.Tensors.liveChart;",
-            "import static io.djlkernel.djl.tensors.Tensors.training;");
+            "import static io.djlkernel.djl.tensors.Tensors.training;",
+            "import static io.djlkernel.djl.debug.ModelDebug.trace;",
+            "import static io.djlkernel.djl.debug.ModelDebug.firstNonFinite;",
+            "import static io.djlkernel.djl.debug.ModelDebug.gradients;",
+            "import static io.djlkernel.djl.debug.ModelDebug.layerMonitor;");
     /** The cell variable; null until a cell mentions it (so kernel start-up does not load the engine). */
     public static final String DECLARE_MANAGER = "NDManager manager;";
     static final Pattern MENTIONS_MANAGER = Pattern.compile("\\bmanager\\b");

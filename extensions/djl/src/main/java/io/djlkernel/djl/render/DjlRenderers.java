@@ -15,6 +15,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.djlkernel.api.display.MimeBundle;
 import io.djlkernel.api.display.RendererRegistry;
+import io.djlkernel.djl.debug.LayerReport;
 import io.djlkernel.djl.devices.GpuReading;
 import io.djlkernel.djl.devices.GpuStatus;
 import io.djlkernel.djl.tensors.MemoryMagic;
@@ -47,6 +48,7 @@ public final class DjlRenderers {
         registry.register(Block.class, (b, out) -> BlockSummary.of(b).render(out));
         registry.register(Model.class, (m, out) -> BlockSummary.of(m).render(out));
         registry.register(Report.class, Report::render);
+        registry.register(LayerReport.class, LayerReport::render);
     }
 
     static void ndList(NDList list, MimeBundle out) {

@@ -16,6 +16,8 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import io.djlkernel.djl.DjlEnvironment;
+import io.djlkernel.djl.debug.LayerMonitor;
+import io.djlkernel.djl.debug.ModelDebug;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -37,8 +39,8 @@ public final class Training {
         return new Builder(block);
     }
 
-    /** The trained model and DJL's TrainingResult. */
-    public record Fit(Model model, TrainingResult result, Device[] devices, LiveChart chart) {
+    /** The trained model and DJL's TrainingResult; {@code layers} is null unless {@code monitorLayers} was asked for. */
+    public record Fit(Model model, TrainingResult result, Device[] devices, LiveChart chart, LayerMonitor layers) {
         @Override
         public String toString() {
             return "Fit(model=" + model.getName() + ", devices=" + java.util.Arrays.toString(devices) + ", " + result + ")";
@@ -57,6 +59,7 @@ public final class Training {
         private boolean chart = true;
         private boolean progress = true;
         private String name = "notebook-model";
+        private int monitorEvery;
 
         Builder(Block block) {
             this.block = block;
@@ -109,6 +112,16 @@ public final class Training {
             return this;
         }
 
+        /**
+         * Per-layer activation and gradient statistics every {@code everySteps} batches, shown below the chart, and a
+         * stop at the first non-finite loss naming the layer that produced it (see {@link LayerMonitor}).
+         */
+        public Builder monitorLayers(int everySteps) {
+            if (everySteps < 1) throw new IllegalArgumentException("monitorLayers: everySteps must be at least 1, not " + everySteps);
+            this.monitorEvery = everySteps;
+            return this;
+        }
+
         public Builder name(String n) {
             this.name = n;
             return this;
@@ -126,17 +139,21 @@ public final class Training {
             if (optimizer != null) config.optOptimizer(optimizer);
             if (on.length > 1) config.optExecutorService(); // one thread per device: the batch pieces run in parallel
             for (Evaluator e : evaluators) config.addEvaluator(e);
+            // before DJL's divergence check, which would end a NaN loss with a generic message first
+            LayerMonitor monitor = monitorEvery > 0 ? ModelDebug.layerMonitor(monitorEvery) : null;
+            if (monitor != null) config.addTrainingListeners(monitor);
+            for (TrainingListener l : listeners) if (l instanceof LayerMonitor) config.addTrainingListeners(l);
             config.addTrainingListeners(TrainingListener.Defaults.basic());
             LiveChart liveChart = chart ? new LiveChart() : null;
             if (liveChart != null) config.addTrainingListeners(liveChart);
             if (progress) config.addTrainingListeners(new EpochProgress(epochs));
-            for (TrainingListener l : listeners) config.addTrainingListeners(l);
+            for (TrainingListener l : listeners) if (!(l instanceof LayerMonitor)) config.addTrainingListeners(l);
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.setMetrics(new Metrics());
                 Shape shape = inputShape != null ? inputShape : firstInputShape(trainer, train);
                 trainer.initialize(shape);
                 EasyTrain.fit(trainer, epochs, train, validate);
-                return new Fit(model, trainer.getTrainingResult(), on, liveChart);
+                return new Fit(model, trainer.getTrainingResult(), on, liveChart, monitor);
             }
         }
 
