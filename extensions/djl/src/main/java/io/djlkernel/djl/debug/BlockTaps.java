@@ -19,6 +19,7 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Forward "hooks" for DJL, which has none: for the time of one pass, every child a block keeps in its children list
@@ -81,6 +82,8 @@ final class BlockTaps implements AutoCloseable {
     }
 
     private final Deque<Runnable> undo = new ArrayDeque<>();
+    /** Nanoseconds spent observing (statistics of outputs), taken out of the enclosing calls' times. */
+    private final AtomicLong overhead = new AtomicLong();
     private final Observer observer;
     private final Node root;
     private final Set<Block> visited = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -206,7 +209,7 @@ final class BlockTaps implements AutoCloseable {
     }
 
     private Block proxy(Node node) {
-        InvocationHandler handler = new Tap(node, observer);
+        InvocationHandler handler = new Tap(node, observer, overhead);
         return (Block) Proxy.newProxyInstance(Block.class.getClassLoader(), new Class<?>[]{Block.class}, handler);
     }
 
@@ -246,10 +249,12 @@ final class BlockTaps implements AutoCloseable {
     private static final class Tap implements InvocationHandler {
         private final Node node;
         private final Observer observer;
+        private final AtomicLong overhead;
 
-        Tap(Node node, Observer observer) {
+        Tap(Node node, Observer observer, AtomicLong overhead) {
             this.node = node;
             this.observer = observer;
+            this.overhead = overhead;
         }
 
         @Override
@@ -263,16 +268,25 @@ final class BlockTaps implements AutoCloseable {
                 return invokeTarget(method, args);
             }
             node.calls++;
+            long t0 = System.nanoTime();
             observer.enter(node, inputs);
             long start = System.nanoTime();
+            overhead.addAndGet(start - t0);
+            long overheadBefore = overhead.get();
             NDList out;
             try {
                 out = (NDList) invokeTarget(method, args);
             } catch (Throwable t) {
-                observer.failed(node, t, System.nanoTime() - start);
+                observer.failed(node, t, System.nanoTime() - start - (overhead.get() - overheadBefore));
                 throw t;
             }
-            observer.exit(node, inputs, out, System.nanoTime() - start);
+            long end = System.nanoTime();
+            // the children's statistics are computed inside this call: not the layer's own time
+            try {
+                observer.exit(node, inputs, out, end - start - (overhead.get() - overheadBefore));
+            } finally {
+                overhead.addAndGet(System.nanoTime() - end);
+            }
             return out;
         }
 

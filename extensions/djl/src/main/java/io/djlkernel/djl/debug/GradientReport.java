@@ -61,7 +61,8 @@ public final class GradientReport implements LayerReport {
                 }
                 LayerStats stats = LayerStats.of(g);
                 double gNorm = stats.nonFinite() ? Double.NaN : l2(g);
-                double ratio = gNorm / Math.max(wNorm, 1e-30) * (Double.isNaN(learningRate) ? 1 : learningRate);
+                // undefined for an all-zero weight (a fresh bias): shown as "—" rather than a huge number
+                double ratio = wNorm > 0 ? gNorm / wNorm * (Double.isNaN(learningRate) ? 1 : learningRate) : Double.NaN;
                 String flag = stats.nonFinite() ? "nan"
                         : stats.zeroCount() == stats.count() ? "zero"
                         : gNorm < VANISHING * Math.max(wNorm, 1) ? "vanishing"

@@ -55,7 +55,7 @@ public final class LayerMonitor implements TrainingListener, LayerReport {
     }
 
     private final int everySteps;
-    private final List<double[]> lossHistory = new ArrayList<>(); // {step, loss, accuracy}
+    private final List<double[]> lossHistory = new ArrayList<>(); // {step, loss, accuracy, epoch (1-based)}
     private LayerTrace lastTrace;
     private GradientReport lastGradients;
     private NonFiniteReport nonFinite;
@@ -91,7 +91,7 @@ public final class LayerMonitor implements TrainingListener, LayerReport {
         }
         GradientReport gradients = GradientReport.of(block, Double.NaN);
         synchronized (this) {
-            lossHistory.add(new double[]{step, lossAcc[0], lossAcc[1]});
+            lossHistory.add(new double[]{step, lossAcc[0], lossAcc[1], epoch + 1});
             lastTrace = trace;
             lastGradients = gradients;
             sampledStep = step;
@@ -116,9 +116,9 @@ public final class LayerMonitor implements TrainingListener, LayerReport {
         }
         String message;
         synchronized (this) {
-            lossHistory.add(new double[]{step, loss, Double.NaN});
+            lossHistory.add(new double[]{step, loss, Double.NaN, epoch + 1});
             nonFinite = report;
-            stopMessage = "loss is " + LayerStats.num(loss) + " at step " + step + " (epoch " + (epoch + 1) + "): "
+            stopMessage = "loss is " + (Double.isNaN(loss) ? "NaN" : LayerStats.num(loss)) + " at step " + step + " (epoch " + (epoch + 1) + "): "
                     + where + ". Training stopped.";
             message = stopMessage;
         }
@@ -244,7 +244,7 @@ public final class LayerMonitor implements TrainingListener, LayerReport {
         }
         double[] last = lossHistory.isEmpty() ? null : lossHistory.get(lossHistory.size() - 1);
         String title = "Layers every " + everySteps + " steps" + (last == null ? ": waiting for the first batch"
-                : " — step " + (long) last[0] + " (epoch " + (epoch + 1) + ") · loss " + LayerStats.num(last[1])
+                : " — step " + (long) last[0] + " (epoch " + (long) last[3] + ") · loss " + LayerStats.num(last[1])
                 + (Double.isNaN(last[2]) ? "" : " · accuracy " + LayerStats.num(last[2])));
         LayerTable t = new LayerTable("monitor", title, HEADER);
         if (lastTrace != null) {

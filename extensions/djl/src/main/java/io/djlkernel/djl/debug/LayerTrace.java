@@ -35,6 +35,10 @@ public final class LayerTrace implements LayerReport {
         }
     }
 
+    /** The output of a call that a stop inside it cut short (a distinct instance: compared by identity). */
+    static final LayerStats STOPPED_INSIDE = new LayerStats("", "", "", 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN,
+            Double.NaN, new long[0]);
+
     /** Where a pass stopped because an output held NaN or Inf: the block, and what went into it. */
     record Stop(BlockTaps.Node node, LayerStats input) {
     }
@@ -147,7 +151,8 @@ public final class LayerTrace implements LayerReport {
         @Override
         public void failed(BlockTaps.Node node, Throwable error, long nanos) {
             if (error instanceof StopSignal) {
-                set(node, null);
+                // a parent of the layer that stopped the pass: shown, without output
+                set(node, new Row(node.path, node.depth, node.type(), STOPPED_INSIDE, nanos / 1e6, -1, null));
                 return;
             }
             String message = error.getClass().getSimpleName() + ": " + error.getMessage();
@@ -178,7 +183,7 @@ public final class LayerTrace implements LayerReport {
             if (stack != null && !stack.isEmpty()) stack.remove(stack.size() - 1);
         }
 
-        /** Finished rows; calls cut short by a stop have no row. */
+        /** The rows in call order (a call cut short by a stop has a row without output). */
         List<Row> finished() {
             List<Row> out = new ArrayList<>();
             for (Object[] r : rows) if (r[1] instanceof Row row) out.add(row);
@@ -231,6 +236,7 @@ public final class LayerTrace implements LayerReport {
             String flag = r.error() != null ? "error" : r.nonFinite() ? "nan" : null;
             List<String> cells = new ArrayList<>(cells(displayName(r), r.type(), r.output(), r.millis(), r.memoryBytes()));
             if (r.error() != null) cells.set(2, r.error());
+            else if (r.output() == STOPPED_INSIDE) cells.set(2, "(stopped inside)");
             Map<String, Object> json = json(r.path(), r.type(), r.output(), r.millis(), r.memoryBytes());
             if (r.error() != null) json.put("error", r.error());
             t.row(cells, flag, r.depth(), json);
