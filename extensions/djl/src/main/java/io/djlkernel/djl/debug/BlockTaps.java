@@ -84,6 +84,8 @@ final class BlockTaps implements AutoCloseable {
     private final Deque<Runnable> undo = new ArrayDeque<>();
     /** Nanoseconds spent observing (statistics of outputs), taken out of the enclosing calls' times. */
     private final AtomicLong overhead = new AtomicLong();
+    /** The thread running the observed pass: the only one whose calls are reported. */
+    private final Thread owner = Thread.currentThread();
     private final Observer observer;
     private final Node root;
     private final Set<Block> visited = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -209,7 +211,7 @@ final class BlockTaps implements AutoCloseable {
     }
 
     private Block proxy(Node node) {
-        InvocationHandler handler = new Tap(node, observer, overhead);
+        InvocationHandler handler = new Tap(node, observer, overhead, owner);
         return (Block) Proxy.newProxyInstance(Block.class.getClassLoader(), new Class<?>[]{Block.class}, handler);
     }
 
@@ -250,11 +252,13 @@ final class BlockTaps implements AutoCloseable {
         private final Node node;
         private final Observer observer;
         private final AtomicLong overhead;
+        private final Thread owner;
 
-        Tap(Node node, Observer observer, AtomicLong overhead) {
+        Tap(Node node, Observer observer, AtomicLong overhead, Thread owner) {
             this.node = node;
             this.observer = observer;
             this.overhead = overhead;
+            this.owner = owner;
         }
 
         @Override
@@ -263,7 +267,8 @@ final class BlockTaps implements AutoCloseable {
             if (name.equals("equals") && args != null && args.length == 1) {
                 return proxy == args[0] || node.block.equals(args[0]);
             }
-            if (!name.equals("forward") || args == null || args.length < 3
+            // another thread using the same block meanwhile (an endpoint serving it) is passed through unobserved
+            if (!name.equals("forward") || args == null || args.length < 3 || Thread.currentThread() != owner
                     || !(args[0] instanceof ParameterStore) || !(args[1] instanceof NDList inputs)) {
                 return invokeTarget(method, args);
             }
