@@ -54,6 +54,24 @@ class ExtensionTest {
     }
 
     @Test
+    void modelDebuggingFunctionsAreImportedBeforeTheFirstCellThatCallsOne() throws Exception {
+        TestKernel kernel = new TestKernel();
+        new DjlExtension().register(kernel);
+        assertTrue(DjlExtension.DEBUG_IMPORTS.stream().noneMatch(kernel.evals::contains), "not at start-up");
+        KernelListener listener = kernel.listeners.get(0);
+        listener.beforeCell("String trace = \"a stack trace\"; int gradientsSeen = 0;");
+        assertTrue(DjlExtension.DEBUG_IMPORTS.stream().noneMatch(kernel.evals::contains), "names that are no call");
+        listener.beforeCell("firstNonFinite (net, x)");
+        assertEquals(DjlExtension.DEBUG_IMPORTS, kernel.evals.subList(kernel.evals.size() - 4, kernel.evals.size()));
+        int before = kernel.evals.size();
+        listener.beforeCell("trace(net, x)");
+        assertEquals(before, kernel.evals.size(), "once");
+        listener.shuttingDown(true);
+        listener.beforeCell("gradients(net)");
+        assertEquals(before + 4, kernel.evals.size(), "again after a restart");
+    }
+
+    @Test
     void usageFieldIsAListOfReadings() throws Exception {
         TestKernel kernel = new TestKernel();
         new DjlExtension().register(kernel);
