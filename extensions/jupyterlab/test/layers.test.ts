@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  escapeHtml, isFlagged, layersHtml, LayersDoc, parseLayers, sparklinePath, sparkTitle, toNumber
+  escapeHtml, isFlagged, layersHtml, LayersDoc, lossPath, parseLayers, sparklinePath, sparkTitle, toNumber
 } from '../src/model/layers';
 
 // The shape LayerTable.json() writes for trace(net, x) of Linear → log (the log makes NaN from negatives).
@@ -78,5 +78,19 @@ describe('layer table', () => {
     expect(html).not.toContain('<i>');
     expect(html).toContain('data-flag="&quot;&gt;&lt;b&gt;"');
     expect(escapeHtml(`a&b'"`)).toBe('a&amp;b&#39;&quot;');
+  });
+});
+
+describe('monitor loss line', () => {
+  it('draws the sampled losses, highest at the top, skipping non-finite ones', () => {
+    expect(lossPath([[1, 2, 'NaN'], [11, 1, 0.5], [21, 0, 0.9], [22, 'NaN', 'NaN']], 100, 10))
+      .toBe('M0,0 L50,5 L100,10');
+    expect(lossPath([[1, 2, 0.5]], 100, 10)).toBe('');
+    expect(lossPath(undefined, 100, 10)).toBe('');
+  });
+  it('is shown for a monitor document only when there are two samples', () => {
+    const monitor: LayersDoc = { ...trace, kind: 'monitor', loss_history: [[1, 0.7, 0.5], [11, 0.4, 0.8]] };
+    expect(layersHtml(monitor)).toContain('<div class="djl-LossLine">');
+    expect(layersHtml(trace)).not.toContain('djl-LossLine');
   });
 });

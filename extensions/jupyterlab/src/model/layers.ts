@@ -84,6 +84,22 @@ export function sparklinePath(histogram: number[] | undefined, width: number, he
   return `${d} L${width},${height} Z`;
 }
 
+/**
+ * An SVG polyline of the monitor's sampled losses (x: step, y: loss, the lowest at the bottom); non-finite losses
+ * are left out (the stop that follows one is in the title). Fewer than two finite points give an empty string.
+ */
+export function lossPath(history: [number, Num, Num][] | undefined, width: number, height: number): string {
+  const points = (history ?? []).map(([step, loss]) => [step, toNumber(loss)]).filter(([, l]) => isFinite(l));
+  if (points.length < 2) return '';
+  const xs = points.map(p => p[0]);
+  const ys = points.map(p => p[1]);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  const sx = (x: number) => +(x1 > x0 ? ((x - x0) / (x1 - x0)) * width : 0).toFixed(2);
+  const sy = (y: number) => +(y1 > y0 ? height - ((y - y0) / (y1 - y0)) * height : height / 2).toFixed(2);
+  return points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${sx(x)},${sy(y)}`).join(' ');
+}
+
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
@@ -104,6 +120,11 @@ export function layersHtml(doc: LayersDoc, onlyFlagged = false): string {
   const flagged = doc.rows.filter(isFlagged).length;
   let html = `<div class="djl-LayersTitle">${escapeHtml(doc.title)}</div>`;
   html += `<div class="djl-LayersSummary">${doc.rows.length} rows · ${flagged} flagged</div>`;
+  const loss = lossPath(doc.loss_history, 160, 24);
+  if (loss) {
+    html += `<div class="djl-LossLine">loss over the sampled steps <svg width="160" height="24" viewBox="0 0 160 24">`;
+    html += `<path d="${loss}"/></svg></div>`;
+  }
   html += '<table class="djl-LayersTable"><thead><tr>';
   doc.columns.forEach((c, i) => {
     html += `<th>${escapeHtml(c)}</th>`;
