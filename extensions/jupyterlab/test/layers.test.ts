@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  escapeHtml, isFlagged, layersHtml, LayersDoc, lossPath, parseLayers, sparklinePath, sparkTitle, toNumber
+  escapeHtml, isFlagged, isNumberCell, layersHtml, LayersDoc, lossPath, parseLayers, sparklinePath, sparkTitle, toNumber
 } from '../src/model/layers';
 
 // The shape LayerTable.json() writes for trace(net, x) of Linear → log (the log makes NaN from negatives).
@@ -63,6 +63,11 @@ describe('layer table', () => {
     expect(html).toContain('<td style="padding-left:16px">01Linear</td>');
     expect(html).toContain('<th>layer</th><th>distribution</th><th>type</th>');
     expect(html).toContain('note: time: wall time of each call');
+  });
+  it('aligns numbers right and words left', () => {
+    expect(['-1.234', '5.000e-07', '46.9%', '—', 'inf', '-inf', '0', '288.2 MiB', '12'].every(isNumberCell)).toBe(true);
+    expect(['Linear', '(2, 2)', 'float32', 'cpu', 'IllegalStateException: boom'].some(isNumberCell)).toBe(false);
+    expect(layersHtml(trace)).toContain('<td>Linear</td><td>(2, 2)</td><td class="djl-Num">0</td>');
   });
   it('can show the flagged rows only', () => {
     const html = layersHtml(trace, true);

@@ -100,6 +100,11 @@ export function lossPath(history: [number, Num, Num][] | undefined, width: numbe
   return points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${sx(x)},${sy(y)}`).join(' ');
 }
 
+/** Whether a table cell holds a number ("-1.234", "5.0e-07", "46.9%", "—", "inf"): those align right. */
+export function isNumberCell(cell: string): boolean {
+  return /^(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?%?|—|-?inf|[\d.]+ [KMGT]?i?B)$/.test(cell.trim());
+}
+
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
@@ -139,7 +144,8 @@ export function layersHtml(doc: LayersDoc, onlyFlagged = false): string {
     html += `<tr${cls}${flag}>`;
     row.cells.forEach((cell, i) => {
       const indent = i === 0 ? ` style="padding-left:${row.depth * 12 + 4}px"` : '';
-      html += `<td${indent}>${escapeHtml(String(cell))}</td>`;
+      const num = i > 0 && isNumberCell(String(cell)) ? ' class="djl-Num"' : '';
+      html += `<td${indent}${num}>${escapeHtml(String(cell))}</td>`;
       if (i === 0) {
         const d = sparklinePath(row.histogram, SPARK_WIDTH, SPARK_HEIGHT);
         html += `<td class="djl-Spark" title="${escapeHtml(sparkTitle(row))}">`;
