@@ -95,7 +95,7 @@ final class BlockTaps implements AutoCloseable {
         this.root = new Node("", 0, block, null);
     }
 
-    /** Taps every child of {@code block}, at any depth; the caller runs the pass through {@link #root()}'s proxy. */
+    /** Taps every child of {@code block}, at any depth; the caller runs the pass through {@link #rootProxy()}. */
     static BlockTaps install(Block block, Observer observer) {
         BlockTaps taps = new BlockTaps(block, observer);
         try {
@@ -105,10 +105,6 @@ final class BlockTaps implements AutoCloseable {
             throw e;
         }
         return taps;
-    }
-
-    Node root() {
-        return root;
     }
 
     /** The root wrapped like its children, so the pass itself is reported as the first row. */
