@@ -1,7 +1,7 @@
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.djlkernel.djl.NotebookManagers;
+import io.djlkernel.djl.tensors.NotebookManagers;
 
 import java.util.Arrays;
 

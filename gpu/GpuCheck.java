@@ -1,10 +1,10 @@
 import com.google.gson.GsonBuilder;
-import io.djlkernel.djl.DevicesComm;
-import io.djlkernel.djl.GpuMagic;
-import io.djlkernel.djl.GpuStatus;
-import io.djlkernel.djl.NvidiaSmi;
-import io.djlkernel.djl.Nvml;
-import io.djlkernel.djl.Report;
+import io.djlkernel.djl.devices.DevicesComm;
+import io.djlkernel.djl.devices.GpuMagic;
+import io.djlkernel.djl.devices.GpuStatus;
+import io.djlkernel.djl.devices.NvidiaSmi;
+import io.djlkernel.djl.devices.Nvml;
+import io.djlkernel.djl.render.Report;
 
 /**
  * What gpu/check.sh runs through the kernel's own classes on a GPU machine (no Jupyter needed there):

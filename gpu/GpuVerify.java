@@ -1,8 +1,8 @@
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.djlkernel.djl.GpuReading;
-import io.djlkernel.djl.Nvml;
+import io.djlkernel.djl.devices.GpuReading;
+import io.djlkernel.djl.devices.Nvml;
 import io.djlkernel.kernel.testing.KernelClient;
 import io.djlkernel.kernel.testing.KernelProcess;
 import io.djlkernel.kernel.transport.Channel;
@@ -61,8 +61,7 @@ public class GpuVerify {
                     case "memory" -> memory();
                     case "interrupt" -> interrupt();
                     case "restart" -> restart();
-                    case "debug" -> result("debug", "SKIP", "the model debugging functions (interactive debugging "
-                            + "issue) are not in this build; add their cells here when they land");
+                    case "debug" -> debug();
                     default -> result(item, "FAIL", "unknown item");
                 }
             } catch (Throwable t) {
@@ -134,6 +133,48 @@ public class GpuVerify {
             }
             result("notebook " + nb, ok == total ? "PASS" : "FAIL", ok + "/" + total + " cells ok in "
                     + (System.nanoTime() - t0) / 1_000_000 + " ms" + (errors.isEmpty() ? "" : "; " + errors));
+        }
+    }
+
+    // ---- model debugging on the device (issue 15): trace, firstNonFinite and gradients of a net on DEVICE
+    static void debug() throws Exception {
+        try (KernelProcess k = startKernel(); KernelClient c = KernelClient.connect(k.connection())) {
+            String setup = "var dm = NDManager.newBaseManager(Device.fromName(\"" + DEVICE + "\"));\n"
+                    + "var net = new SequentialBlock().add(Linear.builder().setUnits(256).build())"
+                    + ".add(Activation.reluBlock())\n"
+                    + "    .add(new LambdaBlock(l -> new NDList(l.head().sub(1).log()), \"log\"))"
+                    + ".add(Linear.builder().setUnits(10).build());\n"
+                    + "net.initialize(dm, DataType.FLOAT32, new Shape(64, 128));\n"
+                    + "var x = dm.randomNormal(new Shape(64, 128));";
+            String err = error(run(c, setup));
+            if (err != null) {
+                result("debug", "FAIL", "setup: " + err);
+                return;
+            }
+            String shown = DEVICE.equals("cpu") ? "cpu" : "cuda:" + DEVICE.substring(3);
+            long t0 = System.nanoTime();
+            var t = run(c, "var t = trace(net, x);\n"
+                    + "t.rows().size() + \" \" + t.rows().get(1).output().device() + \" \" + t.rows().get(1).memoryBytes()"
+                    + " + \" \" + t.error()");
+            long traceMs = (System.nanoTime() - t0) / 1_000_000;
+            String trace = text(t).strip();
+            var f = run(c, "firstNonFinite(net, x).layer()");
+            String first = text(f).strip();
+            var g = run(c, "for (var p : net.getParameters()) p.getValue().getArray().setRequiresGradient(true);\n"
+                    + "try (var gc = Engine.getInstance().newGradientCollector()) {\n"
+                    + "    gc.backward(net.getChildren().valueAt(0).forward(new ParameterStore(dm, false), new NDList(x), true).head().sum());\n"
+                    + "}\n"
+                    + "gradients(net).rows().stream().filter(r -> r.gradNorm() > 0).count()");
+            String grads = text(g).strip();
+            String[] parts = trace.split(" ");
+            boolean ok = error(t) == null && parts.length == 4 && parts[0].equals("5") && parts[1].equals(shown)
+                    && Long.parseLong(parts[2]) > 0 && parts[3].equals("null")
+                    && error(f) == null && first.equals("/03LambdaBlock")
+                    && error(g) == null && grads.equals("2");
+            result("debug", ok ? "PASS" : "FAIL", "trace: " + trace + " (rows, device, memory after, error; "
+                    + traceMs + " ms) · firstNonFinite: " + first + " · parameters with a gradient: " + grads
+                    + (error(t) != null ? " · " + error(t) : "") + (error(f) != null ? " · " + error(f) : "")
+                    + (error(g) != null ? " · " + error(g) : ""));
         }
     }
 

@@ -341,6 +341,34 @@ test('a tablesaw figure renders as a plotly chart, offline, and follows the outp
   }
 });
 
+test('a trace shows in the layer panel: a sparkline per layer, NaN rows highlighted, a flagged-only view', async () => {
+  notebook('layers.ipynb', [
+    'var net = new SequentialBlock().add(Linear.builder().setUnits(4).build())\n' +
+    '        .add(new LambdaBlock(l -> new NDList(l.head().mul(0).div(0)), "zero over zero"));\n' +
+    'net.initialize(manager, DataType.FLOAT32, new Shape(2, 3));\n' +
+    'trace(net, manager.create(new float[]{1, -2, 3, -1, 2, -3}, new Shape(2, 3)))']);
+  await page.goto(`${LAB_URL}/lab/tree/layers.ipynb?reset`);
+  await page.waitForSelector('.jp-Notebook', { timeout: 60_000 });
+  await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { state: 'attached', timeout: 120_000 });
+  await runAllCells();
+  const panel = page.locator('.djl-LayerPanel').first();
+  await panel.waitFor({ timeout: 60_000 });
+  assert.match(await panel.locator('.djl-LayersTitle').textContent(), /SequentialBlock on cpu\(\), input \(2, 3\): 3 calls/);
+  const firstCells = await panel.locator('tbody tr td:first-child').allTextContents();
+  assert.deepEqual(firstCells, ['(root)', '01Linear', '02LambdaBlock']);
+  const flagged = await panel.locator('tbody tr.djl-LayerFlagged td:first-child').allTextContents();
+  assert.deepEqual(flagged, ['(root)', '02LambdaBlock']);
+  // the Linear's finite values get a sparkline; an all-NaN output has none to draw
+  assert.equal(await panel.locator('tbody tr').nth(1).locator('.djl-Spark svg path').count(), 1);
+  assert.equal(await panel.locator('tbody tr').nth(2).locator('.djl-Spark svg').count(), 0);
+  const red = await panel.locator('tbody tr.djl-LayerFlagged td').first().evaluate(e => getComputedStyle(e).backgroundColor);
+  assert.notEqual(red, 'rgba(0, 0, 0, 0)');
+  await shot('layer-panel.png', page.locator('.jp-Cell').first());
+  await panel.locator('.djl-LayersTools button').click();
+  assert.deepEqual(await panel.locator('tbody tr td:first-child').allTextContents(), ['(root)', '02LambdaBlock']);
+  assert.match(await panel.locator('.djl-LayersTools button').textContent(), /show all rows/);
+});
+
 test('no uncaught errors from our extension', () => {
   const ours = consoleErrors.filter(e => /djl/i.test(e));
   assert.deepEqual(ours, []);

@@ -77,6 +77,16 @@ EXPECTED = {
         ("stdout", "eager: class 0 (red)"),                               # the seed's code agrees
         ("stdout", "stopped best"),
     ],
+    "06-debug-a-model.ipynb": [
+        ("text/plain", "03SequentialBlock"),                        # trace: a row per layer, nested
+        ("application/vnd.djl-kernel.layers+json", None),           # the layer panel's document
+        ("stdout", "/03SequentialBlock/02LambdaBlock (LambdaBlock): output holds"),  # firstNonFinite's summary
+        ("stdout", "NaN anywhere: false"),                          # the fixed network
+        ("text/plain", "Gradients of SequentialBlock: 6 parameters"),
+        ("stdout", "Training stopped."),                            # the monitor stopped at the first NaN loss
+        ("text/plain", "Layers every 10 steps"),                    # the monitor's table while training
+        ("text/plain", "is opaque to DJL"),                         # a TorchScript model says so
+    ],
 }
 MIN_ACCURACY = 0.9  # notebook 04's test accuracy on its synthetic rings (it reaches ~0.99)
 

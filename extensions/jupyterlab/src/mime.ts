@@ -1,8 +1,11 @@
 /**
- * The MIME extensions: application/vnd.djl.ndarray+json (tensor viewer) and application/vnd.plotly.v1+json (plotly
- * charts), each ranked ahead of the text/html, image/svg+xml and image/png fallbacks sent beside them.
+ * The MIME extensions: application/vnd.djl.ndarray+json (tensor viewer), application/vnd.plotly.v1+json (plotly
+ * charts) and application/vnd.djl-kernel.layers+json (layer panel), each ranked ahead of the text/html,
+ * image/svg+xml and image/png fallbacks sent beside them.
  */
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { LayerPanel } from './layerPanel';
+import { LAYERS_MIME } from './model/layers';
 import { NDARRAY_MIME } from './model/tensor';
 import { PLOTLY_MIME, PLOTLY_RANK } from './model/plotly';
 import { PlotlyChart } from './plotlyChart';
@@ -22,6 +25,13 @@ export const plotlyRendererFactory: IRenderMime.IRendererFactory = {
   createRenderer: options => new PlotlyChart(options)
 };
 
+export const layersRendererFactory: IRenderMime.IRendererFactory = {
+  safe: true,
+  mimeTypes: [LAYERS_MIME],
+  defaultRank: 10,
+  createRenderer: options => new LayerPanel(options)
+};
+
 const extensions: IRenderMime.IExtension[] = [
   {
     id: 'djl-kernel-jupyterlab:tensor-viewer',
@@ -35,6 +45,13 @@ const extensions: IRenderMime.IExtension[] = [
     description: 'Plotly charts (tablesaw, d2l-java) drawn with bundled plotly.js, offline',
     rendererFactory: plotlyRendererFactory,
     rank: PLOTLY_RANK,
+    dataType: 'json'
+  },
+  {
+    id: 'djl-kernel-jupyterlab:layer-panel',
+    description: 'Layer tables of trace / firstNonFinite / gradients: a sparkline per layer, NaN rows highlighted',
+    rendererFactory: layersRendererFactory,
+    rank: 10,
     dataType: 'json'
   }
 ];

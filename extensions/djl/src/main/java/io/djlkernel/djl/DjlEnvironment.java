@@ -66,7 +66,7 @@ public final class DjlEnvironment {
     }
 
     /** An environment variable, else a system property of the same name (DJL's order). */
-    static String setting(String name) {
+    public static String setting(String name) {
         String value = System.getenv(name);
         return value != null ? value : System.getProperty(name);
     }
@@ -171,7 +171,7 @@ public final class DjlEnvironment {
     }
 
     /** native/lib/pytorch.properties of the pytorch-native-* jar on the class path, or null. */
-    static Properties bundledNatives() {
+    public static Properties bundledNatives() {
         try (InputStream in = DjlEnvironment.class.getClassLoader().getResourceAsStream("native/lib/pytorch.properties")) {
             if (in == null) return null;
             Properties p = new Properties();

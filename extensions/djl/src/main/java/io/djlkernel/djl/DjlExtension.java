@@ -3,6 +3,14 @@ package io.djlkernel.djl;
 import io.djlkernel.api.Extension;
 import io.djlkernel.api.KernelContext;
 import io.djlkernel.api.KernelListener;
+import io.djlkernel.djl.devices.DevicesComm;
+import io.djlkernel.djl.devices.GpuMagic;
+import io.djlkernel.djl.devices.GpuStatus;
+import io.djlkernel.djl.render.DjlRenderers;
+import io.djlkernel.djl.tensors.MemoryMagic;
+import io.djlkernel.djl.tensors.NotebookManagers;
+import io.djlkernel.djl.tensors.TensorComm;
+import io.djlkernel.djl.tensors.TensorRefs;
 
 import java.util.List;
 import java.util.logging.Level;
@@ -49,14 +57,19 @@ public final class DjlExtension implements Extension {
             "import io.djlkernel.djl.models.LoadedModel;",
             "import io.djlkernel.djl.models.ModelStore;",
             // one static import per function: a static star import makes every later compile ~4 ms slower
-            "import static io.djlkernel.djl.Tensors.cpu;",
-            "import static io.djlkernel.djl.Tensors.gpu;",
-            "import static io.djlkernel.djl.Tensors.gpuCount;",
-            "import static io.djlkernel.djl.Tensors.devices;",
-            "import static io.djlkernel.djl.Tensors.notebookManager;",
-            "import static io.djlkernel.djl.Tensors.progressBar;",
-            "import static io.djlkernel.djl.Tensors.liveChart;",
-            "import static io.djlkernel.djl.Tensors.training;");
+            "import static io.djlkernel.djl.tensors.Tensors.cpu;",
+            "import static io.djlkernel.djl.tensors.Tensors.gpu;",
+            "import static io.djlkernel.djl.tensors.Tensors.gpuCount;",
+            "import static io.djlkernel.djl.tensors.Tensors.devices;",
+            "import static io.djlkernel.djl.tensors.Tensors.notebookManager;",
+            "import static io.djlkernel.djl.tensors.Tensors.progressBar;",
+            "import static io.djlkernel.djl.tensors.Tensors.liveChart;",
+            "import static io.djlkernel.djl.tensors.Tensors.training;",
+            // model debugging (docs/model-debugging.md)
+            "import static io.djlkernel.djl.debug.ModelDebug.trace;",
+            "import static io.djlkernel.djl.debug.ModelDebug.firstNonFinite;",
+            "import static io.djlkernel.djl.debug.ModelDebug.gradients;",
+            "import static io.djlkernel.djl.debug.ModelDebug.layerMonitor;");
     /**
      * The cell variable; null until a cell mentions it. Fully qualified: the one compile at start then needs no
      * import (the imports are made on first use).
@@ -136,7 +149,7 @@ public final class DjlExtension implements Extension {
                     DjlEnvironment.engine();
                     LOG.info(() -> "PyTorch engine loaded in the background in " + DjlEnvironment.loadMillis() + " ms");
                 } catch (RuntimeException | LinkageError e) {
-                    LOG.log(java.util.logging.Level.INFO, "background engine load failed (a tensor cell will say why)", e);
+                    LOG.log(Level.INFO, "background engine load failed (a tensor cell will say why)", e);
                 }
             }, "djl-engine-preload");
             preload.setDaemon(true);

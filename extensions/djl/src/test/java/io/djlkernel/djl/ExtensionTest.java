@@ -4,6 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.djlkernel.api.KernelListener;
+import io.djlkernel.djl.devices.DevicesCommTest;
+import io.djlkernel.djl.devices.GpuMagic;
+import io.djlkernel.djl.devices.GpuStatus;
+import io.djlkernel.djl.render.Report;
+import io.djlkernel.djl.tensors.MemoryMagic;
+import io.djlkernel.djl.tensors.NotebookManagers;
+import io.djlkernel.djl.tensors.TensorComm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +51,15 @@ class ExtensionTest {
         assertEquals(before, kernel.evals.size());
         listener.beforeCell("var a = manager.zeros(new Shape(2));");
         assertEquals(MemoryMagic.REBIND, kernel.evals.get(kernel.evals.size() - 1));
+    }
+
+    @Test
+    void modelDebuggingFunctionsAreAmongTheImportsEveryCellHas() throws Exception {
+        TestKernel kernel = new TestKernel();
+        new DjlExtension().register(kernel);
+        for (String function : new String[]{"trace", "firstNonFinite", "gradients", "layerMonitor"}) {
+            assertTrue(kernel.evals.contains("import static io.djlkernel.djl.debug.ModelDebug." + function + ";"), function);
+        }
     }
 
     @Test

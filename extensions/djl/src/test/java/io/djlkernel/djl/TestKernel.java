@@ -14,6 +14,7 @@ import io.djlkernel.api.magic.CellMagic;
 import io.djlkernel.api.magic.LineMagic;
 import io.djlkernel.api.magic.MagicContext;
 import io.djlkernel.api.magic.MagicRegistry;
+import io.djlkernel.djl.devices.DevicesComm;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,17 +28,17 @@ import java.util.function.Supplier;
 
 /** A fake kernel: records what the extension registers, evaluates nothing, publishes displays into lists. */
 public final class TestKernel implements KernelContext, MagicRegistry, RendererRegistry, CommRegistry, DisplayPublisher {
-    final Map<String, LineMagic> lineMagics = new LinkedHashMap<>();
-    final Map<Class<?>, Renderer<?>> renderers = new LinkedHashMap<>();
-    final Map<String, CommTarget> targets = new LinkedHashMap<>();
-    final List<KernelListener> listeners = new ArrayList<>();
-    final Map<String, Supplier<Object>> usage = new LinkedHashMap<>();
-    final List<String> evals = new CopyOnWriteArrayList<>();
-    final List<MimeBundle> displays = new CopyOnWriteArrayList<>();
-    final List<MimeBundle> updates = new CopyOnWriteArrayList<>();
+    public final Map<String, LineMagic> lineMagics = new LinkedHashMap<>();
+    public final Map<Class<?>, Renderer<?>> renderers = new LinkedHashMap<>();
+    public final Map<String, CommTarget> targets = new LinkedHashMap<>();
+    public final List<KernelListener> listeners = new ArrayList<>();
+    public final Map<String, Supplier<Object>> usage = new LinkedHashMap<>();
+    public final List<String> evals = new CopyOnWriteArrayList<>();
+    public final List<MimeBundle> displays = new CopyOnWriteArrayList<>();
+    public final List<MimeBundle> updates = new CopyOnWriteArrayList<>();
 
     /** Connects Display to this fake (for progress bars and charts). */
-    TestKernel bindDisplay() {
+    public TestKernel bindDisplay() {
         Display.bind(this, this);
         return this;
     }
@@ -76,7 +77,7 @@ public final class TestKernel implements KernelContext, MagicRegistry, RendererR
     @Override public void update(MimeBundle bundle, String displayId) { updates.add(bundle); }
     @Override public void clearOutput(boolean wait) { }
 
-    static MagicContext magicContext(List<String> evals) {
+    public static MagicContext magicContext(List<String> evals) {
         return new MagicContext() {
             @Override public Object eval(String javaCode) { evals.add(javaCode); return null; }
             @Override public void addToClasspath(List<Path> paths) { }

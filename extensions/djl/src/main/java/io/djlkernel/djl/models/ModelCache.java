@@ -1,6 +1,6 @@
 package io.djlkernel.djl.models;
 
-import io.djlkernel.djl.ProgressBar;
+import io.djlkernel.djl.training.ProgressBar;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -6,7 +6,7 @@ import io.djlkernel.api.magic.MagicArgs;
 import io.djlkernel.api.magic.MagicContext;
 import io.djlkernel.api.magic.MagicException;
 import io.djlkernel.djl.DjlEnvironment;
-import io.djlkernel.djl.Report;
+import io.djlkernel.djl.render.Report;
 
 import javax.lang.model.SourceVersion;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.djlkernel.djl.ProgressBar;
+import io.djlkernel.djl.training.ProgressBar;
 
 import java.io.BufferedReader;
 import java.io.File;

@@ -1,7 +1,7 @@
 package io.djlkernel.djl.serving;
 
-import io.djlkernel.djl.GpuReading;
-import io.djlkernel.djl.GpuStatus;
+import io.djlkernel.djl.devices.GpuReading;
+import io.djlkernel.djl.devices.GpuStatus;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.djlkernel.api.magic.MagicContext;
 import io.djlkernel.api.magic.MagicException;
-import io.djlkernel.djl.Report;
+import io.djlkernel.djl.render.Report;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -205,7 +205,7 @@ class ModelMagicsTest {
             ai.djl.training.dataset.ArrayDataset data = new ai.djl.training.dataset.ArrayDataset.Builder()
                     .setData(x).optLabels(labels).setSampling(16, true).build();
             float[] before = m.predict(new NDList(x.get("0:4"))).singletonOrThrow().toFloatArray();
-            var fit = io.djlkernel.djl.Training.of(m.model().getBlock())
+            var fit = io.djlkernel.djl.training.Training.of(m.model().getBlock())
                     .optimizer(ai.djl.training.optimizer.Optimizer.adam()
                             .optLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.01f)).build())
                     .devices(m.device()).epochs(1).fit(data);

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.djlkernel.api.magic.MagicContext;
 import io.djlkernel.api.magic.MagicException;
-import io.djlkernel.djl.Report;
+import io.djlkernel.djl.render.Report;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
