@@ -99,9 +99,9 @@ def stop(km, kc):
     km.shutdown_kernel(now=True)
 
 
-def measure(kernel, language, launches, cells, d2l):
+def measure(kernel, language, launches, cells):
     c = CELLS[language]
-    rows = {"first cell": [], "start + tensor": [], "run all": []}
+    rows = {"first cell": [], "start + tensor": []}
     for _ in range(launches):
         km, kc, _ = start(kernel)
         try:
@@ -114,8 +114,6 @@ def measure(kernel, language, launches, cells, d2l):
             rows["start + tensor"].append(time.perf_counter() - t0)
         finally:
             stop(km, kc)
-        if d2l and language == "java":
-            rows["run all"].append(run_all(kernel, d2l))
     km, kc, _ = start(kernel)
     try:
         run_cell(kc, c["setup"])
@@ -167,7 +165,17 @@ def main():
         results = {}
         for label, name, language in kernels:
             print(f"measuring {label} ...", flush=True)
-            results[label] = measure(name, language, args.launches, args.cells, args.d2l)
+            results[label] = measure(name, language, args.launches, args.cells)
+        if args.d2l:
+            # interleaved, so that both jars see the same machine (its load drifts over minutes)
+            print("run all: d2l-java's ndarray chapter, kernels in turn ...", flush=True)
+            times = {label: [] for label, _, language in kernels if language == "java"}
+            for _ in range(args.launches):
+                for label, name, language in kernels:
+                    if language == "java":
+                        times[label].append(run_all(name, args.d2l))
+            for label, values in times.items():
+                results[label]["run all"] = statistics.median(values)
     ipy = results["ipykernel"]
     print(f"\n{'row':<16}" + "".join(f"{label:>28}" for label in results) + "   ratio to ipykernel / baseline   target")
     for row in ("first cell", "1+1", "tensor cell", "start + tensor", "run all"):

@@ -42,7 +42,7 @@ public final class KernelLauncher {
             JShellInterpreter java = new JShellInterpreter();
             NotebookInterpreter notebook = new NotebookInterpreter(java, renderers, comms);
             notebook.sessionReady();
-            java.warmUpInBackground();
+            java.warmUpInBackground(notebook::idleSinceNanos);
             return notebook;
         }, renderers, comms);
     }

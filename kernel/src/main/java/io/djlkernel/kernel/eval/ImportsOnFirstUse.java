@@ -86,7 +86,7 @@ final class ImportsOnFirstUse {
         if (!IMPORT.matcher(importLine).matches()) {
             throw new IllegalArgumentException("not an import declaration: " + importLine);
         }
-        lines.putIfAbsent(importLine.strip(), null);
+        lines.putIfAbsent(normalized(importLine), null);
         declarationByName = null;
     }
 
@@ -98,6 +98,21 @@ final class ImportsOnFirstUse {
     static boolean isMadeAtOnce(String importLine) {
         Matcher m = IMPORT.matcher(importLine);
         return m.matches() && m.group(1) != null && m.group(3) != null;
+    }
+
+    /**
+     * Whether {@code source} is one of the imports added here (a notebook that starts with the same imports as the
+     * defaults, as d2l-java's do): its names are imported as cells use them, so it needs no snippet of its own.
+     */
+    synchronized boolean provides(String source) {
+        String line = normalized(source);
+        return lines.containsKey(line) && !isMadeAtOnce(line);
+    }
+
+    /** "import  a.b.*" and "import a.b.*;" alike: one space between words, a final semicolon. */
+    private static String normalized(String importLine) {
+        String line = importLine.strip().replaceAll("\\s+", " ").replaceAll(" ?([.;*]) ?", "$1");
+        return line.endsWith(";") ? line : line + ";";
     }
 
     /** The class path changed (a jar added): packages may hold more names now. */

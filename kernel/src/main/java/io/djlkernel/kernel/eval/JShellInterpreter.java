@@ -67,8 +67,6 @@ public final class JShellInterpreter implements Interpreter {
     private final ImportsOnFirstUse imports;
     /** The single-type imports made for a package's class, by simple name (a cell's own class replaces one). */
     private final Map<String, Snippet> packageImports = new HashMap<>();
-    /** When the last cell ended (System.nanoTime), Long.MAX_VALUE while one runs: the warm-up waits for idleness. */
-    private volatile long idleSinceNanos = System.nanoTime();
     private static final Logger LOG = Logger.getLogger(JShellInterpreter.class.getName());
 
     public JShellInterpreter() {
@@ -119,11 +117,14 @@ public final class JShellInterpreter implements Interpreter {
     }
 
     /**
-     * Starts warming javac up in the background (see {@link JavacWarmup}); call once the session is ready. It runs
-     * only while no cell has run for a moment.
+     * Starts warming javac up in the background (see {@link JavacWarmup}); call once the session is ready.
+     *
+     * @param idleSinceNanos when the kernel last finished a request that runs code (System.nanoTime), or
+     *                       {@link Long#MAX_VALUE} while one runs (a cell, its magics included): the warm-up only
+     *                       runs after a moment of idleness
      */
-    public void warmUpInBackground() {
-        JavacWarmup.start(() -> idleSinceNanos);
+    public void warmUpInBackground(java.util.function.LongSupplier idleSinceNanos) {
+        JavacWarmup.start(idleSinceNanos);
     }
 
     @Override
@@ -181,7 +182,6 @@ public final class JShellInterpreter implements Interpreter {
     @Override
     public EvalResult eval(String code) throws EvalException {
         // no clearing here: an interrupt that came while this cell waited (for start-up, behind a magic) is its own
-        idleSinceNanos = Long.MAX_VALUE;
         try {
             prepareImports(code);
             List<CellSplitter.Piece> pieces = CellSplitter.split(analysis, code, CellRuntime::isStopRequested);
@@ -195,12 +195,15 @@ public final class JShellInterpreter implements Interpreter {
                     result = EvalResult.NONE; // same import/class/method as the active one: nothing to do
                     continue;
                 }
+                if (imports.provides(piece.source())) {
+                    result = EvalResult.NONE; // one of the default imports: made for the names cells use
+                    continue;
+                }
                 result = run(piece, cell);
             }
             return result;
         } finally {
             CellRuntime.clearStop();
-            idleSinceNanos = System.nanoTime();
         }
     }
 

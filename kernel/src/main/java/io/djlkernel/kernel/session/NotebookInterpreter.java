@@ -75,8 +75,24 @@ public final class NotebookInterpreter implements Interpreter {
         forEachListener(KernelListener::kernelStarted);
     }
 
+    /** When the last cell ended (System.nanoTime), or Long.MAX_VALUE while one runs, magics included. */
+    public long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    private volatile long idleSinceNanos = System.nanoTime();
+
     @Override
     public EvalResult eval(String code) throws EvalException {
+        idleSinceNanos = Long.MAX_VALUE;
+        try {
+            return evalCell(code);
+        } finally {
+            idleSinceNanos = System.nanoTime();
+        }
+    }
+
+    private EvalResult evalCell(String code) throws EvalException {
         sessionReady();
         pendingNotices.forEach(System.err::println);
         pendingNotices.clear();
