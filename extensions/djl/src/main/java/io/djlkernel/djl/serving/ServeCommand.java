@@ -29,8 +29,10 @@ public final class ServeCommand implements Subcommand {
         return "Usage: djl-kernel serve --model PATH [--name NAME] [--port 8080] [--host 127.0.0.1] [--batch-size N]\n"
                 + "                        [--max-batch-delay MS] [--workers N] [--token T] [--max-request-size 64m]\n"
                 + "                        [--timeout 60s] [--queue-size N] [--warmup 30s] [--translator ndlist|image-classification]\n"
-                + "                        [--size N] [--synset FILE]\n"
-                + "PATH: a TorchScript .pt file, or a folder written by %export (serving.properties).";
+                + "                        [--size N] [--synset FILE] [--input-shape -1,512]\n"
+                + "PATH: a TorchScript .pt file, or a folder written by %export (serving.properties).\n"
+                + "--input-shape: the one FP32 input of a tensor model (-1: any size), which a .pt file does not record;\n"
+                + "  with it requests are checked and the endpoint warms itself up before it reports ready.";
     }
 
     @Override
@@ -54,7 +56,7 @@ public final class ServeCommand implements Subcommand {
         String name = o.name() != null ? o.name() : defaultName(path);
         TorchScriptModel model;
         try {
-            model = TorchScriptModel.load(name, path, o.translator(), o.imageSize(), o.synset() == null ? null : Path.of(o.synset()), null);
+            model = TorchScriptModel.load(name, path, o.translator(), o.imageSize(), o.synset() == null ? null : Path.of(o.synset()), null, o.inputShape());
         } catch (IOException e) {
             err.println("djl-kernel serve: " + e.getMessage());
             return 1;
