@@ -184,6 +184,10 @@ def hey(url, body, ctype, conc, seconds):
     return rps, float(p50.group(1)) * 1000 if p50 else float("nan"), float(p99.group(1)) * 1000 if p99 else float("nan"), codes
 
 
+def alt_wanted(args):
+    return args.alt_args is not None or args.alt_jar or args.alt_jvm_opts
+
+
 def measure(fx, args, concs, tmp):
     """Medians per (server, concurrency) for one fixture: {(label, conc): (req/s, p50 ms, p99 ms, codes)}."""
     body, ctype = fx.body(tmp)
@@ -192,9 +196,10 @@ def measure(fx, args, concs, tmp):
         port = free_port()
         procs.append(start_ours(fx, port))
         servers.append(("ours", port, "/v2/health/ready"))
-        if args.alt_args is not None or args.alt_jar:
+        if alt_wanted(args):
             port = free_port()
-            procs.append(start_ours(fx, port, extra=(args.alt_args or "").split(), jar=args.alt_jar))
+            procs.append(start_ours(fx, port, extra=(args.alt_args or "").split(), jar=args.alt_jar,
+                                    jvm_opts=serve_jvm_opts() + (args.alt_jvm_opts or "").split()))
             servers.append(("alt", port, "/v2/health/ready"))
         port = free_port()
         procs.append(start_flask(fx, port))
@@ -252,7 +257,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the table shows medians")
     ap.add_argument("--jar", default=JAR, help="the kernel jar of 'ours'")
     ap.add_argument("--alt-args", help="also serve with these extra options (they override) as 'alt', for a before/after")
-    ap.add_argument("--alt-jar", help="serve 'alt' from another kernel jar (e.g. the code before a change)")
+    ap.add_argument("--alt-jar", help="serve 'alt' from another kernel jar (e.g. the code before a change), copied "
+                                      "into kernel/target/ so that it finds the natives in kernel/target/lib/")
+    ap.add_argument("--alt-jvm-opts", help="serve 'alt' with these JVM options added, e.g. -Dai.djl.pytorch.graph_optimizer=true")
     args = ap.parse_args()
     JAR = os.path.abspath(args.jar)
     if not os.path.exists(JAR):
@@ -269,8 +276,9 @@ def main():
           f"rounds, loopback")
     print(f"ours: djl-kernel serve (Netty, dynamic batching, workers=cores, 1 torch thread each; JVM options of the "
           f"image's serve entry: {' '.join(jvm_opts) or '(none)'}); ready = /v2/health/ready (after its warm-up)")
-    if args.alt_args is not None or args.alt_jar:
-        print(f"alt:  ours{' from ' + args.alt_jar if args.alt_jar else ''}{' with ' + args.alt_args if args.alt_args else ''}")
+    if alt_wanted(args):
+        print(f"alt:  ours{' from ' + args.alt_jar if args.alt_jar else ''}{' with ' + args.alt_args if args.alt_args else ''}"
+              f"{' with JVM options ' + args.alt_jvm_opts if args.alt_jvm_opts else ''}")
     print(f"base: Flask + torch {torch_version()} under gunicorn -w {CORES} (1 torch thread per worker)", flush=True)
     for name in chosen:
         fx = known[name]()

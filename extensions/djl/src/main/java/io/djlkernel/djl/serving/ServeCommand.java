@@ -14,6 +14,9 @@ import java.util.concurrent.CountDownLatch;
  * Runs until SIGTERM/SIGINT, then drains in-flight requests.
  */
 public final class ServeCommand implements Subcommand {
+    /** Read by DJL's PyTorch engine on every forward call (PtSymbolBlock), for the calling thread. */
+    static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
+
     @Override
     public String name() {
         return "serve";
@@ -52,6 +55,10 @@ public final class ServeCommand implements Subcommand {
             return 2;
         }
         DjlEnvironment.applyDefaults();
+        // TorchScript's graph executor profiles and re-optimises a model for each new input shape, and dynamic
+        // batching makes a new shape of every batch size: a new endpoint paid that for its first thousands of
+        // requests, for no steady-state gain on CPU. An explicit -Dai.djl.pytorch.graph_optimizer=true still wins.
+        if (System.getProperty(GRAPH_OPTIMIZER) == null) System.setProperty(GRAPH_OPTIMIZER, "false");
         Path path = Path.of(o.model());
         String name = o.name() != null ? o.name() : defaultName(path);
         TorchScriptModel model;
