@@ -11,7 +11,10 @@ The last two are models the endpoint was not tuned for; they are made on first u
                                           [--seconds 8] [--warmup 3] [--rounds 3]
 
 Needs: apt-get install -y python3-torch python3-torchvision python3-flask gunicorn hey. Per fixture it prints a table
-with ratios (ours / Flask); the targets at concurrency 16 are throughput >= 2x and p99 <= 0.5x.
+with ratios (ours / Flask); the targets at concurrency 16 are throughput >= 2x and p99 <= 0.5x. For a before/after in
+the same rounds, a third server 'alt': --alt-jar JAR (another build, copied into kernel/target/ so that it finds
+kernel/target/lib/), --alt-args "--batch-size 1" (serve options), --alt-jvm-opts=-Dname=value (JVM options).
+The numbers and how to read them: docs/benchmarks.md.
 """
 import argparse
 import hashlib
