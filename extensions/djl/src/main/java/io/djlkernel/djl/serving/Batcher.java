@@ -109,12 +109,13 @@ final class Batcher {
                                     || running.get() < workers.size());
                             Job j = take(left <= 0 || idle ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS));
                             if (j == null) break;
-                            if (stackable(first, j) && rows + j.rows() <= cap) {
+                            boolean fits = stackable(first, j);
+                            if (fits && rows + j.rows() <= cap) {
                                 batch.add(j);
                                 rows += j.rows();
                             } else {
                                 leftover.add(j);
-                                if (rows + j.rows() > cap) break;
+                                if (fits) break; // stacks but would overfill: it starts the next batch
                             }
                         }
                     }
