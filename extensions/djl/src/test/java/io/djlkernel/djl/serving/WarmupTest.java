@@ -108,15 +108,18 @@ class WarmupTest {
     }
 
     @Test
-    void v2ZerosFollowTheDeclaredShapeWithVariableDimensionsAsOne() throws Exception {
+    void v2SamplesFollowTheDeclaredShapeWithVariableDimensionsAsOneAndDecimalsLikeAClients() throws Exception {
         try (TorchScriptModel model = TorchScriptModel.load("colours", ServingTest.fixture("classifier"),
                 "image-classification", 4, null, null)) {
-            String json = Warmup.v2Zeros(model);
+            String json = Warmup.v2Sample(model);
             assertTrue(json.contains("\"shape\":[1,3,4,4]"), json);
-            assertEquals(48, json.chars().filter(c -> c == '0').count(), "one zero per element of 1x3x4x4: " + json);
+            var data = com.google.gson.JsonParser.parseString(json).getAsJsonObject().getAsJsonArray("inputs").get(0)
+                    .getAsJsonObject().getAsJsonArray("data");
+            assertEquals(48, data.size(), "one value per element of 1x3x4x4: " + json);
+            for (var v : data) assertTrue(Math.abs(v.getAsDouble()) < 1 && v.getAsString().contains("."), json);
         }
         try (TorchScriptModel mlp = TorchScriptModel.load("mlp", ServingTest.fixture("mlp.pt"), null, -1, null, null)) {
-            assertNull(Warmup.v2Zeros(mlp));
+            assertNull(Warmup.v2Sample(mlp));
         }
     }
 }
