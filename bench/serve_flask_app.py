@@ -4,7 +4,8 @@
         gunicorn -w 2 -b 127.0.0.1:8091 --chdir bench serve_flask_app:app
 
 POST /predict (multipart file) -> {"class_id": N, "probability": p}: decode, resize, ImageNet-normalise,
-forward under torch.inference_mode, softmax. One torch thread per worker (workers = cores). DEVICE=cuda:0 puts the
+forward under torch.inference_mode, softmax. POST /v2/models/NAME/infer: one FP32 input of the Open Inference Protocol v2
+as JSON -> every output as FP32 JSON (the MLP fixture). One torch thread per worker (workers = cores). DEVICE=cuda:0 puts the
 model and the tensors on a GPU (gpu/verify.sh's baseline); GET /ping answers once it is up. Without gunicorn:
 python3 bench/serve_flask_app.py PORT.
 """
@@ -41,6 +42,22 @@ def predict():
         p = torch.softmax(MODEL(x), dim=1)[0]
     i = int(torch.argmax(p))
     return jsonify(class_id=i, probability=float(p[i]))
+
+
+@app.post("/v2/models/<name>/infer")
+def infer(name):
+    body = request.get_json(silent=True)
+    try:
+        inp = body["inputs"][0]
+        x = torch.tensor(inp["data"], dtype=torch.float32, device=DEVICE).view(*inp["shape"])
+    except Exception as e:  # noqa: BLE001 - any malformed request is the client's
+        return jsonify(error=f"bad V2 request: {e}"), 400
+    with torch.inference_mode():
+        y = MODEL(x)
+    outs = y if isinstance(y, (tuple, list)) else (y,)
+    return jsonify(model_name=name, id=body.get("id", ""), outputs=[
+        {"name": f"output{i}", "datatype": "FP32", "shape": list(o.shape), "data": o.flatten().tolist()}
+        for i, o in enumerate(outs)])
 
 
 @app.get("/ping")

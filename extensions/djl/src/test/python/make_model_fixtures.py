@@ -2,6 +2,7 @@
 """Makes the tiny model fixtures for the %model tests and the models notebook (Debian's python3-torch 1.13).
 
     /usr/bin/python3 extensions/djl/src/test/python/make_model_fixtures.py [OUT_DIR]
+    /usr/bin/python3 extensions/djl/src/test/python/make_model_fixtures.py --bench OUT_DIR
 
 Writes into extensions/djl/src/test/resources/models/ by default:
   mlp.pt                 scripted MLP, float32 [N, 4] -> [N, 3]
@@ -11,6 +12,12 @@ Writes into extensions/djl/src/test/resources/models/ by default:
   mlp_state_dict.pth     torch.save(model.state_dict()): weights only, not loadable by DJL (error test)
   truncated.pt           the first half of mlp.pt (error test)
 Deterministic (fixed seeds); a few tens of KiB in all.
+
+--bench writes the larger models bench/serve_bench.py serves besides the classifier, models nobody tuned the endpoint
+for (about 45 MiB, so made on demand, never committed):
+  resnet18/resnet18.pt   torchvision's resnet18 architecture, random weights (no download), traced at
+                         [1, 3, 224, 224] -> [N, 1000]
+  mlp512/mlp512.pt       scripted MLP, float32 [N, 512] -> 512 -> 256 -> [N, 10]
 """
 import os
 import sys
@@ -54,7 +61,31 @@ def colour_batch(n, size=32, generator=None):
     return (img - MEAN) / STD, labels
 
 
+class Mlp512(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+def bench_fixtures(out):
+    import torchvision  # only the benchmark needs it (python3-torchvision)
+    torch.manual_seed(0)
+    os.makedirs(os.path.join(out, "resnet18"), exist_ok=True)
+    os.makedirs(os.path.join(out, "mlp512"), exist_ok=True)
+    resnet = torchvision.models.resnet18(weights=None, num_classes=1000).eval()
+    with torch.no_grad():
+        torch.jit.trace(resnet, torch.zeros(1, 3, 224, 224)).save(os.path.join(out, "resnet18", "resnet18.pt"))
+    torch.jit.script(Mlp512().eval()).save(os.path.join(out, "mlp512", "mlp512.pt"))
+    print(f"wrote {out}: resnet18/resnet18.pt, mlp512/mlp512.pt")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--bench":
+        bench_fixtures(os.path.abspath(sys.argv[2]))
+        return
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "resources", "models")
     out = os.path.abspath(out)

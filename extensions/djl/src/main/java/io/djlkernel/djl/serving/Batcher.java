@@ -20,8 +20,9 @@ import java.util.logging.Logger;
 
 /**
  * Dynamic batching: a bounded queue and worker threads, each with its own predictor. A worker takes a job, then
- * for up to {@code maxDelay} more jobs (to {@code batchSize}) whose inputs stack along the first dimension, runs
- * them as one batch and splits the outputs back by rows.
+ * for up to {@code maxDelay} more jobs whose inputs stack along the first dimension (as many rows as
+ * {@link BatchSizer} finds worth it, at most {@code --batch-size}), runs them as one batch and splits the outputs
+ * back by rows.
  */
 final class Batcher {
     private static final Logger LOG = Logger.getLogger(Batcher.class.getName());
@@ -34,12 +35,13 @@ final class Batcher {
     }
 
     private final ServableModel model;
-    private final int batchSize;
     private final long maxDelayNanos;
     private final BlockingQueue<Job> queue;
     private final List<Thread> workers = new ArrayList<>();
     private final ServerMetrics metrics;
     private final AtomicInteger running = new AtomicInteger();
+    /** The batch size that pays for this model, up to --batch-size (see {@link BatchSizer}). */
+    private final BatchSizer sizer;
     /** Jobs workers have taken from the queue and not yet answered. */
     private final AtomicInteger taken = new AtomicInteger();
     private final java.util.function.IntSupplier arriving;
@@ -52,7 +54,7 @@ final class Batcher {
     Batcher(ServableModel model, ServeOptions o, ServerMetrics metrics, java.util.function.IntSupplier arriving) {
         this.arriving = arriving;
         this.model = model;
-        this.batchSize = Math.max(1, o.batchSize());
+        this.sizer = new BatchSizer(Math.max(1, o.batchSize()));
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, o.maxBatchDelayMs()));
         this.queue = new ArrayBlockingQueue<>(Math.max(1, o.queueSize()));
         this.metrics = metrics;
@@ -93,9 +95,12 @@ final class Batcher {
                 try {
                     List<Job> batch = new ArrayList<>();
                     batch.add(first);
-                    if (batchSize > 1 && stackable(first, first)) {
+                    int cap = sizer.cap();
+                    boolean stacks = stackable(first, first);
+                    int rows = stacks ? first.rows() : cap;
+                    if (rows < cap) {
                         long until = System.nanoTime() + maxDelayNanos;
-                        while (batch.size() < batchSize) {
+                        while (rows < cap) {
                             long left = until - System.nanoTime();
                             // nothing queued and nothing on its way (every request received is queued or in a
                             // batch already): waiting would only add latency
@@ -104,8 +109,14 @@ final class Batcher {
                                     || running.get() < workers.size());
                             Job j = take(left <= 0 || idle ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS));
                             if (j == null) break;
-                            if (stackable(first, j)) batch.add(j);
-                            else leftover.add(j);
+                            boolean fits = stackable(first, j);
+                            if (fits && rows + j.rows() <= cap) {
+                                batch.add(j);
+                                rows += j.rows();
+                            } else {
+                                leftover.add(j);
+                                if (fits) break; // stacks but would overfill: it starts the next batch
+                            }
                         }
                     }
                     run(predictor, manager, batch);
@@ -174,7 +185,7 @@ final class Batcher {
         if (live.isEmpty()) return;
         metrics.batchSize(model.name(), live.size());
         if (live.size() == 1) {
-            complete(live.get(0), () -> predict(predictor, base, live.get(0).inputs()));
+            complete(live.get(0), () -> timed(predictor, base, live.get(0).inputs()));
             return;
         }
         List<HostTensor> stacked = new ArrayList<>();
@@ -185,7 +196,7 @@ final class Batcher {
         }
         List<HostTensor> out;
         try {
-            out = predict(predictor, base, stacked);
+            out = timed(predictor, base, stacked);
         } catch (RuntimeException e) {
             // one bad member must not fail the others: run them one by one
             for (Job j : live) complete(j, () -> predict(predictor, base, j.inputs()));
@@ -221,6 +232,15 @@ final class Batcher {
             return;
         }
         succeeded(j, outputs);
+    }
+
+    /** {@link #predict}, its time per row recorded for the batch sizer. */
+    private List<HostTensor> timed(Predictor<NDList, NDList> predictor, NDManager base, List<HostTensor> inputs) {
+        long t0 = System.nanoTime();
+        List<HostTensor> out = predict(predictor, base, inputs);
+        long[] shape = inputs.isEmpty() ? new long[0] : inputs.get(0).shape();
+        if (shape.length > 0) sizer.record((int) Math.min(Integer.MAX_VALUE, shape[0]), System.nanoTime() - t0);
+        return out;
     }
 
     private static List<HostTensor> predict(Predictor<NDList, NDList> predictor, NDManager base, List<HostTensor> inputs) {

@@ -14,6 +14,9 @@ import java.util.concurrent.CountDownLatch;
  * Runs until SIGTERM/SIGINT, then drains in-flight requests.
  */
 public final class ServeCommand implements Subcommand {
+    /** Read by DJL's PyTorch engine on every forward call (PtSymbolBlock), for the calling thread. */
+    static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
+
     @Override
     public String name() {
         return "serve";
@@ -29,8 +32,10 @@ public final class ServeCommand implements Subcommand {
         return "Usage: djl-kernel serve --model PATH [--name NAME] [--port 8080] [--host 127.0.0.1] [--batch-size N]\n"
                 + "                        [--max-batch-delay MS] [--workers N] [--token T] [--max-request-size 64m]\n"
                 + "                        [--timeout 60s] [--queue-size N] [--warmup 30s] [--translator ndlist|image-classification]\n"
-                + "                        [--size N] [--synset FILE]\n"
-                + "PATH: a TorchScript .pt file, or a folder written by %export (serving.properties).";
+                + "                        [--size N] [--synset FILE] [--input-shape -1,512]\n"
+                + "PATH: a TorchScript .pt file, or a folder written by %export (serving.properties).\n"
+                + "--input-shape: the one FP32 input of a tensor model (-1: any size), which a .pt file does not record;\n"
+                + "  with it requests are checked and the endpoint warms itself up before it reports ready.";
     }
 
     @Override
@@ -50,11 +55,15 @@ public final class ServeCommand implements Subcommand {
             return 2;
         }
         DjlEnvironment.applyDefaults();
+        // TorchScript's graph executor profiles and re-optimises a model for each new input shape, and dynamic
+        // batching makes a new shape of every batch size: a new endpoint paid that for its first thousands of
+        // requests, for no steady-state gain on CPU. An explicit -Dai.djl.pytorch.graph_optimizer=true still wins.
+        if (System.getProperty(GRAPH_OPTIMIZER) == null) System.setProperty(GRAPH_OPTIMIZER, "false");
         Path path = Path.of(o.model());
         String name = o.name() != null ? o.name() : defaultName(path);
         TorchScriptModel model;
         try {
-            model = TorchScriptModel.load(name, path, o.translator(), o.imageSize(), o.synset() == null ? null : Path.of(o.synset()), null);
+            model = TorchScriptModel.load(name, path, o.translator(), o.imageSize(), o.synset() == null ? null : Path.of(o.synset()), null, o.inputShape());
         } catch (IOException e) {
             err.println("djl-kernel serve: " + e.getMessage());
             return 1;

@@ -107,10 +107,13 @@ public final class ServeMagic {
     }
 
     private static ServableModel resolve(String name, ServeOptions o, MagicContext ctx) throws Exception {
+        if (o.inputShape() != null && o.model() == null) {
+            throw new MagicException("--input-shape goes with --model PATH (it declares the input of the file it loads)");
+        }
         if (o.model() != null) {
             Path p = ctx.workingDirectory() != null ? ctx.workingDirectory().resolve(o.model()) : Path.of(o.model());
             TorchScriptModel m = TorchScriptModel.load(name, p, o.translator(), o.imageSize(),
-                    o.synset() == null ? null : p.resolveSibling(o.synset()), null);
+                    o.synset() == null ? null : p.resolveSibling(o.synset()), null, o.inputShape());
             ServableModels.register(m);
             return m;
         }

@@ -9,12 +9,14 @@ import java.util.Locale;
  * Options of {@code %serve} and of {@code djl-kernel serve}, parsed from the same words:
  * {@code [--port 8080] [--host 127.0.0.1] [--batch-size N] [--max-batch-delay MS] [--workers N] [--token T]
  * [--max-request-size 64m] [--timeout 60s] [--queue-size N] [--warmup 30s]} and, for standalone use, {@code --model PATH
- * --name NAME [--translator image-classification] [--size N] [--synset FILE]}.
+ * --name NAME [--translator image-classification] [--size N] [--synset FILE] [--input-shape -1,512]}.
+ * {@code inputShape} (null when not given) declares a bare TorchScript file's one FP32 input, -1 for a variable
+ * dimension: the file does not record it, and without it the endpoint can neither check requests nor warm itself up.
  */
 public record ServeOptions(String name, String model, String host, int port, int batchSize, long maxBatchDelayMs,
                            int workers, String token, long maxRequestBytes, Duration timeout, int queueSize,
                            String translator, int imageSize, String synset, List<String> positional,
-                           Duration warmup) {
+                           Duration warmup, long[] inputShape) {
 
     /**
      * The longest a new endpoint sends itself requests before {@code /v2/health/ready} says ready (it stops earlier
@@ -26,11 +28,12 @@ public record ServeOptions(String name, String model, String host, int port, int
     public static final String USAGE = "%serve NAME [--port 8080] [--host 127.0.0.1] [--batch-size N] [--max-batch-delay MS]"
             + " [--workers N] [--token T] [--max-request-size 64m] [--timeout 60s] [--queue-size N] [--warmup 30s]\n"
             + "%serve list | %serve stop NAME | %serve stop --all\n"
-            + "standalone: serve --model PATH [--name NAME] [--translator ndlist|image-classification] [--size N] [--synset FILE] ...";
+            + "standalone: serve --model PATH [--name NAME] [--translator ndlist|image-classification] [--size N] [--synset FILE]\n"
+            + "            [--input-shape -1,512] ...";
 
     public static ServeOptions defaults() {
         return new ServeOptions(null, null, "127.0.0.1", 8080, 1, 5, 1, null, 64L << 20, Duration.ofSeconds(60), 256,
-                null, -1, null, List.of(), DEFAULT_WARMUP);
+                null, -1, null, List.of(), DEFAULT_WARMUP, null);
     }
 
     public static ServeOptions parse(List<String> words) {
@@ -39,6 +42,7 @@ public record ServeOptions(String name, String model, String host, int port, int
         int port = o.port, batch = o.batchSize, workers = o.workers, queue = o.queueSize, size = -1;
         long delay = o.maxBatchDelayMs, maxBytes = o.maxRequestBytes;
         Duration timeout = o.timeout, warmup = o.warmup;
+        long[] inputShape = null;
         List<String> pos = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
@@ -73,21 +77,37 @@ public record ServeOptions(String name, String model, String host, int port, int
                 case "--size": size = intIn(key, value, 1, 8192); break;
                 case "--synset": synset = value; break;
                 case "--warmup": warmup = duration("--warmup", value, Duration.ofMinutes(10)); break;
+                case "--input-shape": inputShape = shape(value); break;
                 default: throw new IllegalArgumentException("unknown option " + key + "\nusage: " + USAGE);
             }
         }
         return new ServeOptions(name, model, host, port, batch, delay, workers, token, maxBytes, timeout, queue,
-                translator, size, synset, List.copyOf(pos), warmup);
+                translator, size, synset, List.copyOf(pos), warmup, inputShape);
     }
 
     public ServeOptions withName(String n) {
         return new ServeOptions(n, model, host, port, batchSize, maxBatchDelayMs, workers, token, maxRequestBytes,
-                timeout, queueSize, translator, imageSize, synset, positional, warmup);
+                timeout, queueSize, translator, imageSize, synset, positional, warmup, inputShape);
     }
 
     public ServeOptions withBatching(int batch, long delayMs) {
         return new ServeOptions(name, model, host, port, batch, delayMs, workers, token, maxRequestBytes,
-                timeout, queueSize, translator, imageSize, synset, positional, warmup);
+                timeout, queueSize, translator, imageSize, synset, positional, warmup, inputShape);
+    }
+
+    /** {@code -1,512}: whole numbers, -1 for a variable dimension. */
+    static long[] shape(String v) {
+        String[] parts = v.trim().split("\\s*,\\s*");
+        long[] shape = new long[parts.length];
+        try {
+            for (int i = 0; i < parts.length; i++) {
+                shape[i] = Long.parseLong(parts[i]);
+                if (shape[i] == 0 || shape[i] < -1) throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--input-shape must be sizes separated by commas, -1 for any size (e.g. -1,512), got '" + v + "'");
+        }
+        return shape;
     }
 
     private static int intIn(String key, String v, int min, int max) {

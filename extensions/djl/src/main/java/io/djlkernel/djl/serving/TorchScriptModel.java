@@ -42,7 +42,7 @@ public final class TorchScriptModel implements ServableModel, AutoCloseable {
     private final int[] batching;
 
     private TorchScriptModel(String name, ZooModel<?, ?> model, Device device, Path source, List<String> synset,
-                             int imageSize, boolean owned, BooleanSupplier closed, int[] batching) {
+                             int imageSize, boolean owned, BooleanSupplier closed, int[] batching, long[] inputShape) {
         this.name = name;
         this.model = model;
         this.device = device;
@@ -55,6 +55,9 @@ public final class TorchScriptModel implements ServableModel, AutoCloseable {
         if (imageSize > 0) {
             inputs = List.of(new IoSpec("image", V2Type.FP32, new long[] {-1, 3, imageSize, imageSize}));
             outputs = List.of(new IoSpec("logits", V2Type.FP32, new long[] {-1, this.synset.isEmpty() ? -1 : this.synset.size()}));
+        } else if (inputShape != null) {
+            inputs = List.of(new IoSpec("input0", V2Type.FP32, inputShape.clone()));
+            outputs = List.of();
         } else {
             inputs = List.of();
             outputs = List.of();
@@ -67,7 +70,7 @@ public final class TorchScriptModel implements ServableModel, AutoCloseable {
      */
     public static TorchScriptModel wrap(String name, ZooModel<?, ?> model, Device device, Path source, List<String> synset,
                                         int imageSize, BooleanSupplier closed) {
-        return new TorchScriptModel(name, model, device, source, synset, imageSize, false, closed, null);
+        return new TorchScriptModel(name, model, device, source, synset, imageSize, false, closed, null, null);
     }
 
     /**
@@ -76,6 +79,15 @@ public final class TorchScriptModel implements ServableModel, AutoCloseable {
      */
     public static TorchScriptModel load(String name, Path path, String translator, int size, Path synsetFile, Device device)
             throws IOException {
+        return load(name, path, translator, size, synsetFile, device, null);
+    }
+
+    /**
+     * As above; {@code inputShape} (null: unknown) declares the one FP32 input of a model that is not an image
+     * classifier ({@code --input-shape}).
+     */
+    public static TorchScriptModel load(String name, Path path, String translator, int size, Path synsetFile, Device device,
+                                        long[] inputShape) throws IOException {
         if (!Files.exists(path)) throw new IOException("no such model file or folder: " + path);
         Path file = path;
         Properties props = new Properties();
@@ -93,6 +105,7 @@ public final class TorchScriptModel implements ServableModel, AutoCloseable {
         boolean image = translator != null ? translator.toLowerCase(Locale.ROOT).startsWith("image")
                 : IMAGE_FACTORY.equals(props.getProperty("translatorFactory"));
         int side = size > 0 ? size : Integer.parseInt(props.getProperty("width", image ? "224" : "-1"));
+        if (image && inputShape != null) throw new IOException("--input-shape is for tensor models; an image classifier's input is 3x--size x--size");
         List<String> classes = new ArrayList<>();
         Path syn = synsetFile != null ? synsetFile : dir.resolve(props.getProperty("synsetFileName", "synset.txt"));
         if (Files.isRegularFile(syn)) {
@@ -108,7 +121,7 @@ public final class TorchScriptModel implements ServableModel, AutoCloseable {
                 .optModelPath(file).optEngine("PyTorch").optTranslator(new NoopTranslator()).optDevice(dev).build();
         try {
             ZooModel<NDList, NDList> m = criteria.loadModel();
-            return new TorchScriptModel(name, m, dev, path, classes, image ? side : -1, true, null, batching);
+            return new TorchScriptModel(name, m, dev, path, classes, image ? side : -1, true, null, batching, inputShape);
         } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
             throw new IOException("cannot load " + file + " as TorchScript: " + firstLine(e.getMessage()), e);
         }

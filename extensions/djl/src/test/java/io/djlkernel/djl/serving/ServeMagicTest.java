@@ -78,5 +78,20 @@ class ServeMagicTest {
         assertTrue(assertThrows(MagicException.class, () -> ServeMagic.run("", ctx)).getMessage().contains("usage"));
         assertTrue(assertThrows(MagicException.class, () -> ServeMagic.run("m --port abc", ctx)).getMessage().contains("--port"));
         assertThrows(MagicException.class, () -> ServeMagic.export("m", ctx));
+        assertTrue(assertThrows(MagicException.class, () -> ServeMagic.run("m --input-shape -1,4", ctx)).getMessage()
+                .contains("--input-shape goes with --model"));
+    }
+
+    @Test
+    void aTensorModelFileServedWithItsInputShapeDeclaresIt() throws Exception {
+        Path models = Path.of(getClass().getResource("/models/mlp.pt").toURI()).getParent();
+        MagicContext ctx = context(models);
+        captured(() -> ServeMagic.run("mlp4 --model mlp.pt --input-shape -1,4 --port 0", ctx));
+        InferenceServer s = Endpoints.get("mlp4");
+        String meta = Http.get(s.url() + "/v2/models/mlp4").body();
+        assertTrue(meta.contains("\"inputs\":[{\"name\":\"input0\",\"datatype\":\"FP32\",\"shape\":[-1,4]}]"), meta);
+        Http.Reply bad = Http.postJson(s.url() + "/v2/models/mlp4/infer",
+                "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}");
+        assertEquals(400, bad.status(), bad.body());
     }
 }

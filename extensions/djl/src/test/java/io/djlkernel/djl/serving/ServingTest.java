@@ -378,6 +378,28 @@ class ServingTest {
     }
 
     @Test
+    void requestsThatCannotStackDoNotStopTheWorkersBatchingTheOthers() throws Exception {
+        // scalars (rank 0) and rows of another width arrive among stackable [1,4] rows while workers collect batches
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Http.Reply>> futures = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                int k = i;
+                futures.add(pool.submit(() -> Http.postJson(mlpUrl + "/v2/models/mlp/infer",
+                        k % 3 == 1 ? mlpRequest(null, "[5]", "[]")
+                                : k % 3 == 2 ? mlpRequest(null, "[1,2,3]", "[1,3]") : mlpRequest(null, "[1,2,3,4]", "[1,4]"))));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                Http.Reply r = futures.get(i).get();
+                assertEquals(i % 3 == 0 ? 200 : 400, r.status(), i + ": " + r.body());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(200, Http.postJson(mlpUrl + "/v2/models/mlp/infer", mlpRequest(null, "[1,2,3,4]", "[1,4]")).status());
+    }
+
+    @Test
     void stopAndRestartOnTheSamePort() throws Exception {
         InferenceServer s = Endpoints.start(new Renamed(mlp, "again"), opts("--port", "0"));
         int port = s.port();

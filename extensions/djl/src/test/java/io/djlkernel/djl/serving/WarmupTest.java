@@ -53,6 +53,50 @@ class WarmupTest {
     }
 
     @Test
+    void aTensorModelGivenItsInputShapeIsWarmedThroughV2AndChecksRequests() throws Exception {
+        // mlp.pt takes [N, 4]; the file does not say so, --input-shape does
+        ServeOptions o = ServeOptions.parse(List.of("--port", "0", "--warmup", "2s", "--input-shape", "-1,4"));
+        try (TorchScriptModel mlp = TorchScriptModel.load("mlp", ServingTest.fixture("mlp.pt"), null, -1, null, null, o.inputShape())) {
+            List<Warmup.Call> calls = Warmup.callsFor(mlp);
+            assertEquals(1, calls.size());
+            assertEquals("/v2/models/mlp/infer", calls.get(0).path());
+            InferenceServer server = InferenceServer.start(mlp, o);
+            try {
+                assertEquals(503, Http.get(server.url() + "/v2/health/ready").status(), "ready before the warm-up ended");
+                assertTrue(server.awaitWarm(30_000), "the warm-up did not end");
+                assertEquals(200, Http.get(server.url() + "/v2/health/ready").status());
+                String meta = Http.get(server.url() + "/v2/models/mlp").body();
+                assertTrue(meta.contains("\"shape\":[-1,4]"), meta);
+                Http.Reply ok = Http.postJson(server.url() + "/v2/models/mlp/infer",
+                        "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6,7,8]}]}");
+                assertEquals(200, ok.status(), ok.body());
+                assertTrue(ok.body().contains("\"shape\":[2,3]"), ok.body());
+                Http.Reply bad = Http.postJson(server.url() + "/v2/models/mlp/infer",
+                        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,5],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5]}]}");
+                assertEquals(400, bad.status(), bad.body());
+                assertTrue(bad.body().contains("does not match the model's [-1, 4]"), bad.body());
+                // 2 ready checks, metadata and 2 inferences: the warm-up's requests are not the users'
+                assertEquals(5, server.requestCount());
+            } finally {
+                server.stop(2000);
+            }
+        }
+    }
+
+    @Test
+    void inputShapeIsCheckedWhenParsedAndRefusedForAnImageClassifier() {
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> ServeOptions.parse(List.of("--input-shape", "1,x")));
+        assertTrue(bad.getMessage().contains("--input-shape"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ServeOptions.parse(List.of("--input-shape", "0,4")));
+        assertThrows(IllegalArgumentException.class, () -> ServeOptions.parse(List.of("--input-shape", "-2")));
+        assertEquals(List.of(-1L, 512L), java.util.Arrays.stream(ServeOptions.parse(List.of("--input-shape=-1, 512")).inputShape()).boxed().toList());
+        java.io.IOException image = assertThrows(java.io.IOException.class, () -> TorchScriptModel.load("colours",
+                ServingTest.fixture("classifier"), "image-classification", 32, null, null, new long[] {-1, 4}));
+        assertTrue(image.getMessage().contains("--input-shape"), image.getMessage());
+    }
+
+    @Test
     void warmupOptionIsADurationAndZeroTurnsItOff() {
         assertEquals(ServeOptions.DEFAULT_WARMUP, ServeOptions.parse(List.of()).warmup());
         assertTrue(ServeOptions.parse(List.of("--warmup", "0")).warmup().isZero());
@@ -64,15 +108,18 @@ class WarmupTest {
     }
 
     @Test
-    void v2ZerosFollowTheDeclaredShapeWithVariableDimensionsAsOne() throws Exception {
+    void v2SamplesFollowTheDeclaredShapeWithVariableDimensionsAsOneAndDecimalsLikeAClients() throws Exception {
         try (TorchScriptModel model = TorchScriptModel.load("colours", ServingTest.fixture("classifier"),
                 "image-classification", 4, null, null)) {
-            String json = Warmup.v2Zeros(model);
+            String json = Warmup.v2Sample(model);
             assertTrue(json.contains("\"shape\":[1,3,4,4]"), json);
-            assertEquals(48, json.chars().filter(c -> c == '0').count(), "one zero per element of 1x3x4x4: " + json);
+            var data = com.google.gson.JsonParser.parseString(json).getAsJsonObject().getAsJsonArray("inputs").get(0)
+                    .getAsJsonObject().getAsJsonArray("data");
+            assertEquals(48, data.size(), "one value per element of 1x3x4x4: " + json);
+            for (var v : data) assertTrue(Math.abs(v.getAsDouble()) < 1 && v.getAsString().contains("."), json);
         }
         try (TorchScriptModel mlp = TorchScriptModel.load("mlp", ServingTest.fixture("mlp.pt"), null, -1, null, null)) {
-            assertNull(Warmup.v2Zeros(mlp));
+            assertNull(Warmup.v2Sample(mlp));
         }
     }
 }
