@@ -53,7 +53,10 @@ final class InstallCommand implements Callable<Integer> {
             // UTF-8 files and strings on Java 17 as on 18+ (JEP 400), whatever the server's locale.
             "-Dfile.encoding=UTF-8",
             // Users read stack traces: keep them even for exceptions the JIT would otherwise throw without one.
-            "-XX:-OmitStackTraceInFastThrow");
+            "-XX:-OmitStackTraceInFastThrow",
+            // JupyterLab's debugger: the JDWP agent, dormant (no socket) until the kernel's first debug request
+            // (docs/architecture.md, "Debugging the kernel's own JVM", has its cost)
+            io.djlkernel.kernel.debug.DebugAdapter.AGENT_OPTION);
 
     private final Environment env;
 
@@ -198,7 +201,7 @@ final class InstallCommand implements Callable<Integer> {
         spec.put("interrupt_mode", "message");
         spec.put("env", envVars);
         spec.put("metadata", Map.of(MARKER, Map.of("version", Main.version(), "java_version",
-                Runtime.version().toString())));
+                Runtime.version().toString()), "debugger", true));
         Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
         return gson.toJson(spec) + "\n";
     }
