@@ -95,6 +95,24 @@ final class CellSourceMap implements SnippetObserver {
         return of;
     }
 
+    /**
+     * The imports of the newest cell class: JShell writes every active import and declaration (as static imports)
+     * into each wrapper, so the newest one sees the session as it is now.
+     */
+    String latestImports() {
+        SnippetLines newest = null;
+        int newestNumber = -1;
+        for (SnippetLines lines : classes.values()) {
+            Matcher m = SNIPPET.matcher(lines.className());
+            int number = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+            if (number > newestNumber) {
+                newest = lines;
+                newestNumber = number;
+            }
+        }
+        return newest == null ? "" : newest.imports();
+    }
+
     @Override
     public void aboutToRun(SnippetLines lines) {
         register(lines, true);

@@ -50,6 +50,7 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
     private final ValueView values;
     private final CellSourceMap sources;
     private final AtomicInteger seq = new AtomicInteger();
+    private final AtomicInteger breakpointIds = new AtomicInteger();
     /** The last debug_request: parent of the events (as ipykernel does). */
     private volatile Message lastRequest;
     private volatile JdiEngine engine;
@@ -290,6 +291,7 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
             } else if (!holdsCode(cellLines[line - 1]) || (!compiled.isEmpty() && !compiled.contains(line))) {
                 problem = "line " + line + " of the cell holds no code to stop at";
             }
+            bp.addProperty("id", breakpointIds.incrementAndGet());
             bp.addProperty("verified", problem == null);
             if (problem != null) bp.addProperty("message", problem);
             else lines.add(line);
@@ -367,6 +369,7 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
                 String path = sources.pathOf(f.lines().cellCode());
                 source.addProperty("name", Path.of(path).getFileName().toString());
                 source.addProperty("path", path);
+                source.addProperty("sourceReference", 0);
                 frame.add("source", source);
             }
             frames.add(frame);
@@ -506,7 +509,7 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
             Thread t = new Thread(r, "djl-kernel-debug-evaluate");
             t.setDaemon(true);
             return t;
-        }).submit(() -> evaluator.evaluate(code, f.lines().imports(), types, locals));
+        }).submit(() -> evaluator.evaluate(code, sources.latestImports(), types, locals));
         Object value;
         try {
             value = result.get(EVALUATE_TIMEOUT_S, TimeUnit.SECONDS);

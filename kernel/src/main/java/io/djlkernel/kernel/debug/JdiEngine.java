@@ -497,12 +497,13 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         return shown;
     }
 
-    /** The visible local variables of a frame, turned into objects of this JVM (boxed for primitives). */
+    /** The visible local variables of a frame (arguments first), turned into objects of this JVM (primitives boxed). */
     Map<String, Object> locals(Frame frame) throws IncompatibleThreadStateException, AbsentInformationException {
-        Map<String, Object> locals = new LinkedHashMap<>();
         StackFrame stackFrame = frame.thread().frame(frame.index());
         List<LocalVariable> visible = stackFrame.visibleVariables();
         Map<LocalVariable, Value> values = stackFrame.getValues(visible);
+        // bridged after all values are read: a method invocation resumes the thread and its frames go stale
+        Map<String, Object> locals = new LinkedHashMap<>();
         for (LocalVariable variable : visible) locals.put(variable.name(), real(frame.thread(), values.get(variable)));
         return locals;
     }
