@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * JShell compiled from it maps its lines to the cell's lines ({@link SnippetLines}).
  */
 final class CellSourceMap implements SnippetObserver {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(CellSourceMap.class.getName());
     /** The seed ipykernel uses: any constant would do, the front end takes it from debugInfo. */
     static final long HASH_SEED = 3339675911L;
     static final String SUFFIX = ".java";
@@ -124,6 +125,8 @@ final class CellSourceMap implements SnippetObserver {
     }
 
     private void register(SnippetLines lines, boolean aboutToRun) {
+        LOG.fine(() -> lines.className() + (aboutToRun ? " runs" : " compiled") + ": class line -> cell line "
+                + java.util.Arrays.toString(lines.cellLines()));
         cells.putIfAbsent(pathOf(lines.cellCode()), lines.cellCode());
         classes.put(lines.className(), lines);
         Matcher m = SNIPPET.matcher(lines.className());

@@ -407,6 +407,7 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
         s.addProperty("name", name);
         s.addProperty("variablesReference", reference);
         s.addProperty("expensive", false);
+        s.add("source", new JsonObject());
         return s;
     }
 

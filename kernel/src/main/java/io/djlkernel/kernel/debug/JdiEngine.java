@@ -265,8 +265,21 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         if (!(filters.contains(FILTER_UNCAUGHT) && escapesCell) && !(filters.contains(FILTER_RAISED) && reachesCell)) {
             return false;
         }
+        // once out of cell code (the reflection that ran the cell wraps it again) it is not the cell's any more
+        if (!inCellCode(event.thread())) return false;
         String text = event.exception().referenceType().name();
         return stop(event.thread(), "exception", text);
+    }
+
+    private boolean inCellCode(ThreadReference thread) {
+        try {
+            for (StackFrame frame : thread.frames()) {
+                if (sources.lines(frame.location().declaringType().name()) != null) return true;
+            }
+        } catch (IncompatibleThreadStateException e) {
+            return false;
+        }
+        return false;
     }
 
     // --- running and stopping ---
@@ -419,14 +432,17 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         return line == 0 || line == (Integer) from;
     }
 
-    /** Pauses running cell threads at their next line of cell code. */
+    /**
+     * Pauses running cell threads at their next instruction of cell code (a step by instruction: a line step would
+     * never end in a loop of one line). A thread in library code pauses when it comes back to cell code.
+     */
     List<Long> pause() {
         List<Long> pausing = new ArrayList<>();
         for (ThreadReference thread : vm.allThreads()) {
             if (!isCellThread(thread) || paused.containsKey(thread.uniqueID()) || steps.containsKey(thread.uniqueID())) {
                 continue;
             }
-            StepRequest step = requests.createStepRequest(thread, StepRequest.STEP_LINE, StepRequest.STEP_INTO);
+            StepRequest step = requests.createStepRequest(thread, StepRequest.STEP_MIN, StepRequest.STEP_INTO);
             step.addClassFilter("REPL.*");
             step.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
             step.putProperty("pause", Boolean.TRUE);

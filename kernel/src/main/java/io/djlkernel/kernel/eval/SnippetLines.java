@@ -43,20 +43,30 @@ public record SnippetLines(String className, String cellCode, String label, int[
     static SnippetLines of(SnippetWrapper wrapper, int snippetShift, int partOffset, String part, CellOrigin.Cell cell) {
         String wrapped = wrapper.wrapped();
         String[] lines = wrapped.split("\n", -1);
+        int[] lineStarts = new int[lines.length];
+        for (int i = 1; i < lines.length; i++) lineStarts[i] = lineStarts[i - 1] + lines[i - 1].length() + 1;
         int[] cellLines = new int[lines.length + 1];
-        int lineStart = 0;
-        for (int line = 1; line <= lines.length; line++) {
-            String text = lines[line - 1];
-            for (int i = 0; i < text.length(); i++) {
-                if (Character.isWhitespace(text.charAt(i))) continue;
-                int source = wrapper.wrappedToSourcePosition(lineStart + i);
-                if (source < snippetShift) continue;
-                int partPosition = partOffset + source - snippetShift;
-                if (partPosition >= part.length()) continue;
-                cellLines[line] = lineOf(part, partPosition);
-                break;
+        // from each character of the user's text to the class line it landed on (the other way round, JShell maps
+        // its own wrapping to the nearest end of the snippet)
+        String source = wrapper.source();
+        for (int position = snippetShift; position < source.length(); position++) {
+            if (Character.isWhitespace(source.charAt(position))) continue;
+            int partPosition = partOffset + position - snippetShift;
+            if (partPosition >= part.length()) break;
+            int wrappedPosition = wrapper.sourceToWrappedPosition(position);
+            // comments are not in the wrapped text: count only characters that are there
+            if (wrappedPosition < 0 || wrappedPosition >= wrapped.length()
+                    || wrapped.charAt(wrappedPosition) != source.charAt(position)) {
+                continue;
             }
-            lineStart += text.length() + 1;
+            int index = java.util.Arrays.binarySearch(lineStarts, wrappedPosition);
+            int classLine = (index >= 0 ? index : -index - 2) + 1;
+            if (cellLines[classLine] == 0) cellLines[classLine] = lineOf(part, partPosition);
+        }
+        // JShell's own code before the user's text belongs to the line that follows: javac gives a statement the line
+        // it starts on, and for `return $1 =` or `return CellValue.keep(` that is JShell's line, not the user's
+        for (int line = cellLines.length - 2; line >= 1; line--) {
+            if (cellLines[line] == 0) cellLines[line] = cellLines[line + 1];
         }
         StringBuilder imports = new StringBuilder();
         for (String line : lines) {
