@@ -1,5 +1,6 @@
 """JupyterLab's debugger on Java cells, driven over real ZeroMQ with jupyter_client as JupyterLab drives it.
 
+The kernel is the one `install --debugger` writes (conftest's java-debug).
 debug_request on the control channel (a DAP request as content), debug_reply back, debug_event on IOPub. The same
 conversation with ipykernel + Debian's python3-debugpy is the reference: test_message_shapes_match_ipykernel checks
 that every key JupyterLab may read in ipykernel's replies and events is in ours too, and that a cell's path is the
@@ -118,7 +119,7 @@ def murmur2(text, seed):
     return h
 
 
-def start(kernel_name="java"):
+def start(kernel_name="java-debug"):
     env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
     return start_new_kernel(kernel_name=kernel_name, startup_timeout=90, env=env)
 
@@ -178,8 +179,11 @@ def paused_in(dbg, kc, code, path_lines, setup=()):
 
 def test_debugger_is_advertised(java):
     km, kc, _ = java
-    spec = KernelSpecManager().get_kernel_spec("java")
-    assert spec.metadata.get("debugger") is True
+    specs = KernelSpecManager()
+    assert specs.get_kernel_spec("java-debug").metadata.get("debugger") is True
+    # without --debugger: no agent, and JupyterLab is not told there is a debugger
+    plain = specs.get_kernel_spec("java")
+    assert "debugger" not in plain.metadata and not any("jdwp" in a for a in plain.argv)
     info = kc.kernel_info(reply=True)["content"]
     assert info["debugger"] is True
     assert "debugger" in info["supported_features"]
@@ -441,7 +445,7 @@ def python_kernel_available():
 
 @pytest.mark.skipif(not python_kernel_available(), reason="needs python3-ipykernel and python3-debugpy")
 def test_message_shapes_match_ipykernel():
-    ours = conversation("java", "int a = 3;\nint b = a * 2;\nSystem.out.println(b);", None, 2, "a * 10 + 1")
+    ours = conversation("java-debug", "int a = 3;\nint b = a * 2;\nSystem.out.println(b);", None, 2, "a * 10 + 1")
     ref = conversation("python3", "a = 3\nb = a * 2\nprint(b)", None, 2, "a * 10 + 1")
 
     for command, reply in ref.items():

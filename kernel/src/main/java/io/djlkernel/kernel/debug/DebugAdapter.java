@@ -244,7 +244,7 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
         if (engine == null) {
             if (!available()) {
                 throw new Refusal("this kernel was started without the JDWP agent: reinstall it with "
-                        + "`java -jar djl-kernel.jar install` (kernel.json then carries " + JdwpConnection.AGENT_OPTION + ")");
+                        + "`java -jar djl-kernel.jar install --debugger` (docs/debugging.md)");
             }
             engine = new JdiEngine(sources, this);
             // declarations made before the debugger started map to their cells too
@@ -506,11 +506,13 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
         Map<String, Object> locals = e.locals(f);
         FrameEvaluator evaluator = new FrameEvaluator(interpreter.get().classLoader(), e::cellClassNames);
         String code = expression;
-        Future<Object> result = Executors.newSingleThreadExecutor(r -> {
+        java.util.concurrent.ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "djl-kernel-debug-evaluate");
             t.setDaemon(true);
             return t;
-        }).submit(() -> evaluator.evaluate(code, sources.latestImports(), types, locals));
+        });
+        Future<Object> result = worker.submit(() -> evaluator.evaluate(code, sources.latestImports(), types, locals));
+        worker.shutdown(); // its thread ends with the evaluation
         Object value;
         try {
             value = result.get(EVALUATE_TIMEOUT_S, TimeUnit.SECONDS);

@@ -82,10 +82,12 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
     private final Map<Long, ExceptionRequest> exceptionRequests = new ConcurrentHashMap<>();
     private volatile Set<String> exceptionFilters = Set.of();
     private volatile ThreadStartRequest threadStarts;
-    /** A step ran off the end of a snippet: stop at the first line of the cell's next snippet. */
-    private volatile boolean stepIntoNextSnippet;
+    /** A step ran off the end of a snippet of this cell: stop at the first line of its next snippet. */
+    private volatile String stepIntoNextSnippetOf;
     /** An interrupt came: nothing stops until the next cell starts. */
     private volatile boolean interrupted;
+    /** Pause came while no cell thread ran: stop the next snippet at its first line. */
+    private volatile boolean pauseNextRun;
     private ClassType bridge;
 
     JdiEngine(CellSourceMap sources, Events events) throws IOException {
@@ -136,9 +138,17 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
     public void mapped(SnippetLines lines, boolean aboutToRun) {
         if (aboutToRun) {
             interrupted = false;
-            if (stepIntoNextSnippet) {
-                stepIntoNextSnippet = false;
-                stopAtFirstLine(lines.className());
+            // the death event of the cell's last thread may come later than its next snippet: look now
+            for (StepRequest step : List.copyOf(steps.values())) {
+                if (hasEnded(step.thread())) threadDied(step.thread());
+            }
+            String steppingCell = stepIntoNextSnippetOf;
+            stepIntoNextSnippetOf = null;
+            if (pauseNextRun) {
+                pauseNextRun = false;
+                stopAtFirstLine(lines.className(), "pause");
+            } else if (lines.cellCode().equals(steppingCell)) {
+                stopAtFirstLine(lines.className(), "step");
             }
         }
         reinstall(lines.className());
@@ -194,7 +204,7 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         }
     }
 
-    private void stopAtFirstLine(String wrapper) {
+    private void stopAtFirstLine(String wrapper, String reason) {
         for (ReferenceType type : vm.classesByName(wrapper)) {
             for (Method method : type.methodsByName("do_it$")) {
                 try {
@@ -204,7 +214,7 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
                         BreakpointRequest once = requests.createBreakpointRequest(location);
                         once.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
                         once.addCountFilter(1);
-                        once.putProperty("once", Boolean.TRUE);
+                        once.putProperty("once", reason);
                         once.enable();
                         return;
                     }
@@ -315,7 +325,11 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
             return false;
         }
         if (event instanceof BreakpointEvent hit) {
-            if (Boolean.TRUE.equals(hit.request().getProperty("once"))) requests.deleteEventRequest(hit.request());
+            Object once = hit.request().getProperty("once");
+            if (once != null) {
+                requests.deleteEventRequest(hit.request());
+                return stop(hit.thread(), (String) once, null);
+            }
             StepRequest stepping = steps.get(hit.thread().uniqueID());
             // the line a step starts from may hold more breakpoint locations: the step goes on past them
             if (stepping != null && sameLineAsStart(stepping, hit.thread(), hit.location())) return false;
@@ -361,6 +375,19 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         return true;
     }
 
+    private static boolean hasEnded(ThreadReference thread) {
+        try {
+            return thread.status() == ThreadReference.THREAD_STATUS_ZOMBIE;
+        } catch (com.sun.jdi.ObjectCollectedException e) {
+            return true;
+        }
+    }
+
+    /** The cell the stepping thread was in when the step began. */
+    private static SnippetLines cellLinesOf(StepRequest step) {
+        return (SnippetLines) step.getProperty("lines");
+    }
+
     private void threadDied(ThreadReference thread) {
         long id = thread.uniqueID();
         ExceptionRequest exceptions = exceptionRequests.remove(id);
@@ -368,7 +395,9 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         StepRequest step = steps.remove(id);
         if (step != null) {
             requests.deleteEventRequest(step);
-            stepIntoNextSnippet = !interrupted; // "next" at a snippet's end goes on in the cell's next snippet
+            // "next" at a snippet's end goes on in the same cell's next snippet, if it has one
+            SnippetLines lines = cellLinesOf(step);
+            stepIntoNextSnippetOf = interrupted || lines == null ? null : lines.cellCode();
             events.continued(id);
         }
     }
@@ -386,12 +415,15 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         ThreadReference thread = paused.remove(threadId);
         if (thread == null) throw new IllegalStateException("thread " + threadId + " is not paused");
         Integer cellLine = null;
+        SnippetLines lines = null;
         if (depth != null && thread.frameCount() > 0) {
             Location at = thread.frame(0).location();
-            SnippetLines lines = sources.lines(at.declaringType().name());
+            lines = sources.lines(at.declaringType().name());
             cellLine = lines == null ? null : lines.cellLine(at.lineNumber());
         }
         if (depth != null) step(thread, depth, cellLine);
+        StepRequest made = steps.get(threadId);
+        if (made != null && lines != null) made.putProperty("lines", lines);
         thread.resume();
     }
 
@@ -450,13 +482,16 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
             steps.put(thread.uniqueID(), step);
             pausing.add(thread.uniqueID());
         }
+        // no cell running yet (still compiling): pause the next one as it starts
+        if (pausing.isEmpty()) pauseNextRun = true;
         return pausing;
     }
 
     /** An interrupt: every paused cell thread goes on (and stops at its next stop check), nothing pauses again. */
     void interrupt() {
         interrupted = true;
-        stepIntoNextSnippet = false;
+        stepIntoNextSnippetOf = null;
+        pauseNextRun = false;
         resumeAll();
     }
 
@@ -481,7 +516,8 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         for (List<BreakpointRequest> list : installed.values()) requests.deleteEventRequests(list);
         installed.clear();
         setExceptionFilters(Set.of());
-        stepIntoNextSnippet = false;
+        stepIntoNextSnippetOf = null;
+        pauseNextRun = false;
         resumeAll();
     }
 

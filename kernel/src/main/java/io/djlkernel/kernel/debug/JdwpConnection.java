@@ -20,7 +20,7 @@ import java.util.Set;
  * The kernel debugging the JVM it runs in: JDI attached over JDWP to this very process.
  *
  * <p>The JDWP agent cannot be loaded into a running JVM (libjdwp has no Agent_OnAttach) and Java 25 no longer
- * accepts {@code onjcmd}, so kernel.json loads it at start with {@link #AGENT_OPTION}: {@code onthrow} keeps it
+ * accepts {@code onjcmd}, so kernel.json ({@code install --debugger}) loads it at start with {@link #AGENT_OPTION}: {@code onthrow} keeps it
  * dormant (no listening socket, no transport) until this class throws {@link StartListening}; then it listens on
  * 127.0.0.1 at a free port, runs {@code launch} (/bin/true: the debugger is already here) and the kernel attaches
  * at once, holding the agent's only connection for the rest of its life. The port is found among this process's
@@ -53,8 +53,8 @@ final class JdwpConnection {
     /** Wakes the agent and attaches JDI to it; call once. */
     static VirtualMachine attach() throws IOException {
         if (!agentLoaded()) {
-            throw new IOException("this kernel was started without the JDWP agent: reinstall it "
-                    + "(java -jar djl-kernel.jar install) so that kernel.json carries " + AGENT_OPTION);
+            throw new IOException("this kernel was started without the JDWP agent: reinstall it with "
+                    + "java -jar djl-kernel.jar install --debugger");
         }
         Set<Integer> before = listeningPorts();
         try {

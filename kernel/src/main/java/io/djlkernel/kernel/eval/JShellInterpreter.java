@@ -60,7 +60,7 @@ public final class JShellInterpreter implements Interpreter {
     /** Told where compiled classes come from; null (nothing computed) unless a debugger is attached. */
     private volatile SnippetObserver observer;
     /** Where each declaration snippet came from, so that its class, compiled again later, still maps to its cell. */
-    private final Map<String, Origin> origins = new java.util.HashMap<>();
+    private final Map<String, Origin> origins = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record Origin(int snippetShift, int partOffset, String part, CellOrigin.Cell cell) {
     }
