@@ -35,8 +35,8 @@ if [ -f kernel/target/djl-kernel.jar ]; then
     run_step "Python tests on the Java 17 kernel" \
         env JAVA_HOME="$JDK17" "$PY" -m pytest tests/python -v -p no:cacheprovider
     if [ -n "$JDK25" ]; then
-        run_step "Python guard-rail tests on the Java 25 kernel" \
-            env JAVA_HOME="$JDK25" "$PY" -m pytest tests/python/test_kernel_behaviour.py -v -p no:cacheprovider
+        run_step "Python guard-rail and debugger tests on the Java 25 kernel" \
+            env JAVA_HOME="$JDK25" "$PY" -m pytest tests/python/test_kernel_behaviour.py tests/python/test_debugger.py -v -p no:cacheprovider
     fi
 else
     failed+=("Python tests (no kernel jar)")

@@ -6,6 +6,7 @@ the tests run this build even where another "java" kernel is installed. Two kern
   java        as `install` writes it by default (with the AppCDS archive), for the protocol suite and notebooks
   java-guard  with --jvm-opt=-Xmx1g, for the guard-rail checks (an OutOfMemoryError comes fast and
               the test shows that --jvm-opt reaches the kernel)
+  java-debug  with --debugger (JupyterLab's debugger), for test_debugger.py
 
 Java: $JAVA_HOME/bin/java if JAVA_HOME is set, else `java` on PATH; the kernel runs on that JVM.
 """
@@ -48,6 +49,7 @@ def pytest_configure(config):
     _prefix = Path(tempfile.mkdtemp(prefix="djl-kernel-pytest-"))
     out = _install(java, _prefix, "java")
     _install(java, _prefix, "java-guard", "--no-cds", f"--jvm-opt=-Xmx{GUARD_HEAP_MB}m")
+    _install(java, _prefix, "java-debug", "--no-cds", "--debugger")
     os.environ["JUPYTER_PATH"] = str(_prefix / "share" / "jupyter")
     os.environ["JUPYTER_RUNTIME_DIR"] = str(_prefix / "runtime")
     config._djl_install_note = out.strip().splitlines()

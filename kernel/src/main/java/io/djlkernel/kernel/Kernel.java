@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import io.djlkernel.api.display.Display;
 import io.djlkernel.api.display.RendererRegistry;
 import io.djlkernel.kernel.comm.CommManager;
+import io.djlkernel.kernel.debug.DebugAdapter;
 import io.djlkernel.kernel.eval.Interpreter;
 import io.djlkernel.kernel.history.History;
 import io.djlkernel.kernel.io.OutputRouter;
@@ -51,6 +52,7 @@ public final class Kernel {
     private final CommManager comms;
     private final RequestRouter router;
     private final InterruptHandler interrupts;
+    private final DebugAdapter debugger;
     private final boolean installSystemStreams;
     private final boolean bindDisplay;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -84,6 +86,7 @@ public final class Kernel {
         this.interpreter = new InterpreterHandle(interpreterFactory);
         this.router = new RequestRouter(outbox, stdin);
         this.interrupts = new InterruptHandler(outbox, interpreter, stdin);
+        this.debugger = new DebugAdapter(outbox, interpreter, renderers);
         History history = new History();
         CommHandlers commHandlers = new CommHandlers(outbox, comms);
         router.handleBesideShell(m -> m.type().startsWith("comm_") && comms.handledBesideShell(m.type(), m.content()));
@@ -98,7 +101,11 @@ public final class Kernel {
                 .on("comm_open", commHandlers::open)
                 .on("comm_msg", commHandlers::message)
                 .on("comm_close", commHandlers::close)
-                .on("interrupt_request", interrupts)
+                .on("interrupt_request", (channel, message) -> {
+                    interrupts.handle(channel, message);
+                    debugger.interrupted(); // a paused cell goes on, to its next stop check
+                })
+                .on("debug_request", debugger)
                 .on("usage_request", new UsageHandler(outbox, interpreter))
                 .on("shutdown_request", new ShutdownHandler(outbox, this::shutdown));
     }
@@ -121,6 +128,7 @@ public final class Kernel {
     /** Stops the running cell, as interrupt_request does (the launcher routes SIGINT here). */
     public void interrupt() {
         interrupts.interrupt();
+        debugger.interrupted();
     }
 
     /** How long shutdown waits for the interpreter (extensions' shuttingDown included) before it closes the sockets. */
@@ -136,6 +144,7 @@ public final class Kernel {
 
     private void stop() {
         try {
+            debugger.close(); // nothing may stay paused: the interrupt below has to reach every cell thread
             interpreter.ifReady().ifPresent(Interpreter::interrupt);
             stdin.cancel();
             Thread closer = new Thread(interpreter::close, "djl-kernel-interpreter-close");

@@ -89,6 +89,11 @@ final class InstallCommand implements Callable<Integer> {
             + "training run at install that makes the kernel start faster).")
     boolean noCds;
 
+    @Option(names = "--debugger", description = "Let JupyterLab's debugger debug this kernel's Java cells: loads the "
+            + "JDK's debugging agent (dormant until the first debug request) and says so in kernel.json. Off by "
+            + "default: the loaded agent slows every cell's compile (docs/debugging.md, \"What it costs\").")
+    boolean debugger;
+
     @Option(names = "--jar", hidden = true, description = "The kernel jar to run (default: the running jar).")
     Path jarOverride;
 
@@ -112,6 +117,7 @@ final class InstallCommand implements Callable<Integer> {
             Files.createDirectories(kernelDir);
 
             List<String> opts = new ArrayList<>(DEFAULT_JVM_OPTS);
+            if (debugger) opts.add(io.djlkernel.kernel.debug.DebugAdapter.AGENT_OPTION);
             opts.addAll(jvmOpts);
             if (!noCds) {
                 AppCds.Kind kind = AppCds.Kind.forFeatureRelease(AppCds.featureRelease(javaPath));
@@ -199,8 +205,11 @@ final class InstallCommand implements Callable<Integer> {
         spec.put("language", "java");
         spec.put("interrupt_mode", "message");
         spec.put("env", envVars);
-        spec.put("metadata", Map.of(MARKER, Map.of("version", Main.version(), "java_version",
-                Runtime.version().toString())));
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put(MARKER, Map.of("version", Main.version(), "java_version", Runtime.version().toString()));
+        // JupyterLab shows its debugger for kernels whose spec says so (as ipykernel's does)
+        if (debugger) metadata.put("debugger", true);
+        spec.put("metadata", metadata);
         Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
         return gson.toJson(spec) + "\n";
     }

@@ -29,6 +29,8 @@ final class CellExecutionControl extends DirectExecutionControl {
     private final Object stopLock = new Object();
     private volatile Object lastValue;
     private volatile Throwable lastFailure;
+    /** Told the class of the next snippet before its thread starts (a debugger sets its breakpoints there). */
+    private volatile java.util.function.Consumer<String> beforeNextRun;
 
     CellExecutionControl(SnippetClassLoader loader) {
         super(loader);
@@ -49,10 +51,19 @@ final class CellExecutionControl extends DirectExecutionControl {
         return lastFailure;
     }
 
+    void beforeNextRun(java.util.function.Consumer<String> hook) {
+        beforeNextRun = hook;
+    }
+
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         lastValue = null;
         lastFailure = null;
+        java.util.function.Consumer<String> hook = beforeNextRun;
+        if (hook != null) {
+            beforeNextRun = null;
+            hook.accept(doitMethod.getDeclaringClass().getName());
+        }
         AtomicReference<Object> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread cell = new Thread(groupForNextRun(), () -> {

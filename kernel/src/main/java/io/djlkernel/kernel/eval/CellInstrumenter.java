@@ -40,6 +40,11 @@ final class CellInstrumenter {
 
     private static final class StopCheckingMethod extends MethodVisitor {
         private final Set<Label> seen = new HashSet<>();
+        /** Before the entry check: where the method's arguments and first line start, for a debugger. */
+        private Label entry;
+        /** Labels the method's own code starts with (before its first instruction). */
+        private final Set<Label> leading = new HashSet<>();
+        private boolean instructionSeen;
 
         StopCheckingMethod(MethodVisitor next) {
             super(Opcodes.ASM9, next);
@@ -48,35 +53,110 @@ final class CellInstrumenter {
         @Override
         public void visitCode() {
             super.visitCode();
+            entry = new Label();
+            super.visitLabel(entry);
             checkStop();
         }
 
         @Override
         public void visitLabel(Label label) {
             seen.add(label);
+            if (!instructionSeen) leading.add(label);
             super.visitLabel(label);
+        }
+
+        // The local variable table and first line number keep starting at offset 0, before the inserted check: a
+        // debugger that stops at a method's entry (step into) must see its arguments and line.
+        @Override
+        public void visitLocalVariable(String name, String descriptor, String signature, Label start, Label end,
+                                       int index) {
+            super.visitLocalVariable(name, descriptor, signature, leading.contains(start) ? entry : start, end, index);
+        }
+
+        @Override
+        public void visitLineNumber(int line, Label start) {
+            super.visitLineNumber(line, leading.contains(start) ? entry : start);
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            instructionSeen = true;
+            super.visitInsn(opcode);
+        }
+
+        @Override
+        public void visitIntInsn(int opcode, int operand) {
+            instructionSeen = true;
+            super.visitIntInsn(opcode, operand);
+        }
+
+        @Override
+        public void visitVarInsn(int opcode, int varIndex) {
+            instructionSeen = true;
+            super.visitVarInsn(opcode, varIndex);
+        }
+
+        @Override
+        public void visitTypeInsn(int opcode, String type) {
+            instructionSeen = true;
+            super.visitTypeInsn(opcode, type);
+        }
+
+        @Override
+        public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+            instructionSeen = true;
+            super.visitFieldInsn(opcode, owner, name, descriptor);
+        }
+
+        @Override
+        public void visitInvokeDynamicInsn(String name, String descriptor, org.objectweb.asm.Handle bootstrap,
+                                           Object... arguments) {
+            instructionSeen = true;
+            super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+        }
+
+        @Override
+        public void visitLdcInsn(Object value) {
+            instructionSeen = true;
+            super.visitLdcInsn(value);
+        }
+
+        @Override
+        public void visitIincInsn(int varIndex, int increment) {
+            instructionSeen = true;
+            super.visitIincInsn(varIndex, increment);
+        }
+
+        @Override
+        public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+            instructionSeen = true;
+            super.visitMultiANewArrayInsn(descriptor, numDimensions);
         }
 
         @Override
         public void visitJumpInsn(int opcode, Label target) {
+            instructionSeen = true;
             if (seen.contains(target)) checkStop(); // a jump backwards: the end of a loop body
             super.visitJumpInsn(opcode, target);
         }
 
         @Override
         public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+            instructionSeen = true;
             if (anySeen(dflt, labels)) checkStop();
             super.visitTableSwitchInsn(min, max, dflt, labels);
         }
 
         @Override
         public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+            instructionSeen = true;
             if (anySeen(dflt, labels)) checkStop();
             super.visitLookupSwitchInsn(dflt, keys, labels);
         }
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            instructionSeen = true;
             if (opcode == Opcodes.INVOKESTATIC && owner.equals("java/lang/System")
                     && name.equals("exit") && descriptor.equals("(I)V")) {
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "exit", "(I)V", false);

@@ -31,6 +31,10 @@ final class ErrorFormatter {
             this.code = code;
         }
 
+        String code() {
+            return code;
+        }
+
         void place(String snippetId, int offset) {
             snippetOffsets.put(snippetId, offset);
         }

@@ -60,6 +60,10 @@ public interface Interpreter extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /** Sets (null: removes) what is told where the classes compiled for cells come from (the debugger). */
+    default void observeSnippets(SnippetObserver observer) {
+    }
+
     /** The session's variables, in declaration order. */
     List<Variable> variables();
 

@@ -68,6 +68,13 @@ public final class JShellInterpreter implements Interpreter {
     /** The single-type imports made for a package's class, by simple name (a cell's own class replaces one). */
     private final Map<String, Snippet> packageImports = new HashMap<>();
     private static final Logger LOG = Logger.getLogger(JShellInterpreter.class.getName());
+    /** Told where compiled classes come from; null (nothing computed) unless a debugger is attached. */
+    private volatile SnippetObserver observer;
+    /** Where each declaration snippet came from, so that its class, compiled again later, still maps to its cell. */
+    private final Map<String, Origin> origins = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Origin(int snippetShift, int partOffset, String part, CellOrigin.Cell cell) {
+    }
 
     public JShellInterpreter() {
         this(List.of());
@@ -82,7 +89,7 @@ public final class JShellInterpreter implements Interpreter {
         CellExecutionControl.Provider provider = new CellExecutionControl.Provider(loader);
         this.shell = JShell.builder()
                 .executionEngine(provider, Map.of())
-                .compilerOptions("-parameters")
+                .compilerOptions("-parameters", "-g") // -g: local variable names, for the debugger's variables
                 .build();
         this.control = provider.created();
         this.analysis = shell.sourceCodeAnalysis();
@@ -216,7 +223,9 @@ public final class JShellInterpreter implements Interpreter {
         if (mayBeValueExpression(piece)) {
             String expression = source.substring(0, source.length() - 1); // the semicolon JShell's analysis added
             // a block is a statement, which JShell compiles once; an expression statement it analyses first
-            List<SnippetEvent> events = shell.eval("{ " + CellValue.class.getName() + ".keep(" + expression + "); }");
+            String keep = "{ " + CellValue.class.getName() + ".keep(";
+            List<SnippetEvent> events = evalObserved(keep + expression + "); }", keep.length(),
+                    piece.offset() + leadingWhitespace(piece.source()), cell.code());
             SnippetEvent primary = events.stream().filter(e -> e.causeSnippet() == null).findFirst().orElse(null);
             if (primary != null && primary.status() != Snippet.Status.REJECTED) {
                 outcome(events, piece, cell); // throws for a runtime error, as the plain path would
@@ -225,7 +234,75 @@ public final class JShellInterpreter implements Interpreter {
             }
             // not a value (a void call, a declaration): run it as written, which also gives the right diagnostics
         }
-        return outcome(shell.eval(piece.source()), piece, cell);
+        // JShell counts a snippet's positions from its first non-blank character
+        return outcome(evalObserved(piece.source(), 0, piece.offset() + leadingWhitespace(piece.source()), cell.code()),
+                piece, cell);
+    }
+
+    /**
+     * {@code shell.eval(source)}, telling the observer (if any) which cell lines the compiled classes hold.
+     *
+     * @param shift      characters {@code source} has before the user's text
+     * @param partOffset where the user's text starts in {@code part}, the Java being evaluated
+     */
+    private List<SnippetEvent> evalObserved(String source, int shift, int partOffset, String part) {
+        CellOrigin.Cell cellCode = CellOrigin.current();
+        // where declarations come from is kept even while nobody observes: a debugger started later needs it
+        Origin origin = cellCode != null && sameLines(part, cellCode.code())
+                ? new Origin(shift, partOffset, part, cellCode) : null;
+        SnippetObserver watching = observer;
+        if (origin != null && watching != null) {
+            List<SourceCodeAnalysis.SnippetWrapper> wrappers = analysis.wrappers(source);
+            if (wrappers.size() == 1) {
+                SnippetLines pending = SnippetLines.of(wrappers.get(0), shift, partOffset, part, cellCode);
+                control.beforeNextRun(name -> watching.aboutToRun(pending.withClassName(name)));
+            }
+        }
+        try {
+            List<SnippetEvent> events = shell.eval(source);
+            for (SnippetEvent event : events) {
+                Snippet snippet = event.snippet();
+                if (!DECLARING_KINDS.contains(snippet.kind())) continue;
+                if (!event.status().isActive()) {
+                    origins.remove(snippet.id());
+                    continue;
+                }
+                if (event.causeSnippet() == null && origin != null) origins.put(snippet.id(), origin);
+                Origin from = origins.get(snippet.id());
+                if (from != null && watching != null) watching.compiled(lines(snippet, from));
+            }
+            return events;
+        } finally {
+            control.beforeNextRun(null);
+        }
+    }
+
+    private SnippetLines lines(Snippet snippet, Origin from) {
+        return SnippetLines.of(analysis.wrapper(snippet), from.snippetShift(), from.partOffset(), from.part(),
+                from.cell());
+    }
+
+    private static final Set<Snippet.Kind> DECLARING_KINDS =
+            Set.of(Snippet.Kind.TYPE_DECL, Snippet.Kind.METHOD, Snippet.Kind.VAR);
+
+    /** The Java part keeps the cell's line numbers: its first line of code is the cell's line of that number. */
+    private static boolean sameLines(String part, String cellCode) {
+        String[] partLines = part.split("\n", -1);
+        String[] cellLines = cellCode.split("\n", -1);
+        if (partLines.length > cellLines.length) return false;
+        for (int i = 0; i < partLines.length; i++) {
+            if (!partLines[i].isBlank()) return partLines[i].equals(cellLines[i]) || partLines[i].contains("MagicBridge");
+        }
+        return true;
+    }
+
+    /** Also tells a new observer about the declarations made so far (call while no cell runs). */
+    @Override
+    public void observeSnippets(SnippetObserver observer) {
+        this.observer = observer;
+        if (observer == null) return;
+        shell.snippets().filter(s -> origins.containsKey(s.id()) && shell.status(s).isActive())
+                .forEach(s -> observer.compiled(lines(s, origins.get(s.id()))));
     }
 
     /**

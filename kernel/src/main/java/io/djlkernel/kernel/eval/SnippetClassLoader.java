@@ -116,6 +116,16 @@ final class SnippetClassLoader extends URLClassLoader implements LoaderDelegate 
         }
     }
 
+    /** Cell classes' bytes too, for a compiler that compiles against them (the debugger's evaluate). */
+    @Override
+    public java.io.InputStream getResourceAsStream(String name) {
+        if (name.endsWith(".class")) {
+            byte[] bytes = declared.get(name.substring(0, name.length() - 6).replace('/', '.'));
+            if (bytes != null) return new java.io.ByteArrayInputStream(bytes);
+        }
+        return super.getResourceAsStream(name);
+    }
+
     @Override
     public Class<?> findClass(String name) throws ClassNotFoundException {
         Class<?> klass = loaded.get(name);

@@ -132,7 +132,7 @@ public final class ExecuteHandler implements RequestHandler {
         if (interrupted.isDone()) return interruptedBeforeRunning(request);
         EvalResult result;
         try {
-            result = eval.eval(code);
+            result = io.djlkernel.kernel.eval.CellOrigin.evaluating(code, "In [" + count + "]", () -> eval.eval(code));
         } catch (EvalException e) {
             return publishError(request, e.ename(), e.evalue(), e.traceback());
         } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {

@@ -62,9 +62,12 @@ public final class KernelInfoHandler implements RequestHandler {
         content.addProperty("banner", "djl-kernel " + version + " | Java " + javaVersion + " ("
                 + System.getProperty("java.vm.name", "JVM") + ") | JShell");
         content.add("help_links", links);
-        // no debugger, no kernel subshells: say so rather than have front ends try
-        content.add("supported_features", new JsonArray());
-        content.addProperty("debugger", false);
+        // JupyterLab's debugger when the JVM carries the JDWP agent (kernel.json from `install`); no subshells
+        boolean debugger = io.djlkernel.kernel.debug.DebugAdapter.available();
+        JsonArray features = new JsonArray();
+        if (debugger) features.add("debugger");
+        content.add("supported_features", features);
+        content.addProperty("debugger", debugger);
         return content;
     }
 

@@ -160,6 +160,11 @@ public final class NotebookInterpreter implements Interpreter {
     }
 
     @Override
+    public void observeSnippets(io.djlkernel.kernel.eval.SnippetObserver observer) {
+        java.observeSnippets(observer);
+    }
+
+    @Override
     public void close() {
         forEachListener(l -> l.shuttingDown(false));
         dependencies.resolver().close();

@@ -96,6 +96,23 @@ class CliTest {
     }
 
     @Test
+    void debuggerIsOptIn() throws Exception {
+        Path plain = tmp.resolve("plain");
+        assertEquals(0, install("--prefix", plain.toString()), err);
+        JsonObject spec = readSpec(plain.resolve("share/jupyter/kernels/java"));
+        assertFalse(strings(spec.getAsJsonArray("argv")).stream().anyMatch(a -> a.startsWith("-agentlib:jdwp")));
+        assertFalse(spec.getAsJsonObject("metadata").has("debugger"));
+
+        Path debug = tmp.resolve("debug");
+        assertEquals(0, install("--prefix", debug.toString(), "--debugger"), err);
+        spec = readSpec(debug.resolve("share/jupyter/kernels/java"));
+        List<String> argv = strings(spec.getAsJsonArray("argv"));
+        assertTrue(argv.contains(io.djlkernel.kernel.debug.DebugAdapter.AGENT_OPTION), argv.toString());
+        assertTrue(argv.indexOf(io.djlkernel.kernel.debug.DebugAdapter.AGENT_OPTION) < argv.indexOf("-jar"));
+        assertTrue(spec.getAsJsonObject("metadata").get("debugger").getAsBoolean());
+    }
+
+    @Test
     void logosArePngsOfTheRightSize() throws Exception {
         Path prefix = tmp.resolve("prefix");
         assertEquals(0, install("--prefix", prefix.toString()), err);

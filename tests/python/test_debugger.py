@@ -1,0 +1,482 @@
+"""JupyterLab's debugger on Java cells, driven over real ZeroMQ with jupyter_client as JupyterLab drives it.
+
+The kernel is the one `install --debugger` writes (conftest's java-debug).
+debug_request on the control channel (a DAP request as content), debug_reply back, debug_event on IOPub. The same
+conversation with ipykernel + Debian's python3-debugpy is the reference: test_message_shapes_match_ipykernel checks
+that every key JupyterLab may read in ipykernel's replies and events is in ours too, and that a cell's path is the
+one ipykernel (and so the front end, which hashes the cell with debugInfo's Murmur2 seed) computes.
+"""
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+from queue import Empty
+
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import start_new_kernel
+
+TWICE = "int twice(int n) {\n    int r = n * 2;\n    return r;\n}"
+USE_TWICE = 'int a = 3;\nint b = twice(a);\nString s = "x" + b;\nSystem.out.println(s);'
+SPIN_CELL = "long spins = 0;\nwhile (true) {\n    spins++;\n}"
+
+
+class Debugger:
+    """A front end's side of one kernel: DAP requests on control, events from IOPub."""
+
+    def __init__(self, kc):
+        self.kc = kc
+        self.seq = 0
+        self.events = []
+
+    def request(self, command, **arguments):
+        self.seq += 1
+        content = {"type": "request", "seq": self.seq, "command": command, "arguments": arguments}
+        msg = self.kc.session.msg("debug_request", content)
+        self.kc.control_channel.send(msg)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                reply = self.kc.get_control_msg(timeout=1)
+            except Empty:
+                continue
+            if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                assert reply["msg_type"] == "debug_reply"
+                return reply["content"]
+        raise TimeoutError(f"no debug_reply to {command}")
+
+    def ok(self, command, **arguments):
+        reply = self.request(command, **arguments)
+        assert reply["success"], reply
+        return reply.get("body", {})
+
+    def event(self, name, timeout=30):
+        """The next debug_event called name (earlier ones of other names are kept in self.events)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                msg = self.kc.get_iopub_msg(timeout=0.5)
+            except Empty:
+                continue
+            if msg["msg_type"] != "debug_event":
+                continue
+            self.events.append(msg["content"])
+            if msg["content"]["event"] == name:
+                return msg["content"]
+        raise TimeoutError(f"no {name} debug_event within {timeout} s (got {self.events})")
+
+    def start(self):
+        info = self.ok("debugInfo")
+        self.ok("initialize", clientID="jupyterlab", clientName="JupyterLab", adapterID="java", pathFormat="path",
+                linesStartAt1=True, columnsStartAt1=True, supportsVariableType=True, supportsVariablePaging=True)
+        self.ok("attach")
+        return info
+
+    def dump(self, code):
+        return self.ok("dumpCell", code=code)["sourcePath"]
+
+    def breakpoints(self, code, *lines):
+        path = self.dump(code)
+        body = self.ok("setBreakpoints", source={"path": path}, breakpoints=[{"line": n} for n in lines],
+                       sourceModified=False)
+        return path, body["breakpoints"]
+
+    def top_frame(self, thread):
+        return self.ok("stackTrace", threadId=thread)["stackFrames"][0]
+
+    def scope(self, frame_id, name):
+        scopes = self.ok("scopes", frameId=frame_id)["scopes"]
+        ref = next(s for s in scopes if s["name"] == name)["variablesReference"]
+        return {v["name"]: v for v in self.ok("variables", variablesReference=ref)["variables"]}
+
+
+def murmur2(text, seed):
+    """MurmurHash2, 32 bit, of the UTF-8 bytes: what JupyterLab's debugger hashes a cell with."""
+    m = 0x5BD1E995
+    data = text.encode("utf-8")
+    h = (seed ^ len(data)) & 0xFFFFFFFF
+    i = 0
+    while len(data) - i >= 4:
+        k = int.from_bytes(data[i:i + 4], "little")
+        k = (k * m) & 0xFFFFFFFF
+        k ^= k >> 24
+        k = (k * m) & 0xFFFFFFFF
+        h = ((h * m) & 0xFFFFFFFF) ^ k
+        i += 4
+    rest = len(data) - i
+    if rest == 3:
+        h ^= data[i + 2] << 16
+    if rest >= 2:
+        h ^= data[i + 1] << 8
+    if rest >= 1:
+        h ^= data[i]
+        h = (h * m) & 0xFFFFFFFF
+    h ^= h >> 13
+    h = (h * m) & 0xFFFFFFFF
+    h ^= h >> 15
+    return h
+
+
+def start(kernel_name="java-debug"):
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    return start_new_kernel(kernel_name=kernel_name, startup_timeout=90, env=env)
+
+
+@pytest.fixture
+def java():
+    km, kc = start()
+    yield km, kc, Debugger(kc)
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def run(kc, code, timeout=60):
+    reply = kc.execute_interactive(code, timeout=timeout)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    return reply
+
+
+def reply_to(kc, msg_id, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            msg = kc.get_shell_msg(timeout=1)
+        except Empty:
+            continue
+        if msg["parent_header"].get("msg_id") == msg_id:
+            return msg
+    raise TimeoutError(f"no reply to {msg_id}")
+
+
+def stdout_of(kc, msg_id, timeout=10):
+    text = ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=0.5)
+        except Empty:
+            continue
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "stream":
+            text += msg["content"]["text"]
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+    return text
+
+
+def paused_in(dbg, kc, code, path_lines, setup=()):
+    """Runs code with breakpoints set beforehand; returns (msg_id, thread id) once it stopped."""
+    for cell, lines in path_lines:
+        dbg.breakpoints(cell, *lines)
+    dbg.ok("configurationDone")
+    msg_id = kc.execute(code)
+    stopped = dbg.event("stopped")
+    return msg_id, stopped
+
+
+def test_debugger_is_advertised(java):
+    km, kc, _ = java
+    specs = KernelSpecManager()
+    assert specs.get_kernel_spec("java-debug").metadata.get("debugger") is True
+    # without --debugger: no agent, and JupyterLab is not told there is a debugger
+    plain = specs.get_kernel_spec("java")
+    assert "debugger" not in plain.metadata and not any("jdwp" in a for a in plain.argv)
+    info = kc.kernel_info(reply=True)["content"]
+    assert info["debugger"] is True
+    assert "debugger" in info["supported_features"]
+
+
+def test_breakpoint_step_variables_evaluate_continue(java):
+    km, kc, dbg = java
+    info = dbg.start()
+    assert info["hashMethod"] == "Murmur2" and info["isStarted"] is False
+    run(kc, TWICE)
+    path, bps = dbg.breakpoints(USE_TWICE, 2)
+    assert path == f"{info['tmpFilePrefix']}{murmur2(USE_TWICE, info['hashSeed'])}{info['tmpFileSuffix']}"
+    assert bps[0]["verified"] is True and bps[0]["line"] == 2
+    dbg.ok("configurationDone")
+    msg_id = kc.execute(USE_TWICE)
+    stopped = dbg.event("stopped")
+    assert stopped["body"]["reason"] == "breakpoint"
+    thread = stopped["body"]["threadId"]
+    assert dbg.ok("debugInfo")["stoppedThreads"] == [thread]
+
+    frame = dbg.top_frame(thread)
+    assert (frame["line"], frame["source"]["path"]) == (2, path)
+    globals_ = dbg.scope(frame["id"], "Globals")
+    assert globals_["a"]["value"] == "3" and globals_["a"]["type"] == "int"
+    assert "b" not in globals_ or globals_["b"]["value"] == "0"
+
+    # into the method an earlier cell declared: its own cell's path and lines
+    dbg.ok("stepIn", threadId=thread)
+    assert dbg.event("stopped")["body"]["reason"] == "step"
+    frames = dbg.ok("stackTrace", threadId=thread)["stackFrames"]
+    assert frames[0]["source"]["path"] == dbg.dump(TWICE) and frames[0]["line"] == 2
+    assert frames[0]["name"].startswith("twice")
+    assert (frames[1]["source"]["path"], frames[1]["line"]) == (path, 2)
+    assert dbg.scope(frames[0]["id"], "Locals")["n"]["value"] == "3"
+
+    dbg.ok("next", threadId=thread)
+    dbg.event("stopped")
+    frame = dbg.top_frame(thread)
+    assert frame["line"] == 3
+    locals_ = dbg.scope(frame["id"], "Locals")
+    assert locals_["r"]["value"] == "6" and locals_["r"]["type"] == "int"
+
+    result = dbg.ok("evaluate", expression="r * 10 + a", frameId=frame["id"], context="repl")
+    assert result["result"] == "63"
+    bad = dbg.request("evaluate", expression="r +* 1", frameId=frame["id"], context="repl")
+    assert bad["success"] is False and "does not compile" in bad["message"]
+
+    dbg.ok("stepOut", threadId=thread)
+    dbg.event("stopped")
+    assert dbg.top_frame(thread)["source"]["path"] == path
+
+    dbg.ok("continue", threadId=thread)
+    assert dbg.event("continued")["body"]["threadId"] == thread
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"
+    assert "x6" in stdout_of(kc, msg_id)
+    variables = {v["name"]: v for v in dbg.ok("inspectVariables")["variables"]}
+    assert variables["s"]["value"] == '"x6"'
+
+
+def test_lambda_declared_earlier_stops_in_its_own_cell(java):
+    km, kc, dbg = java
+    dbg.start()
+    lam = "java.util.function.IntUnaryOperator inc = n -> {\n    int m = n + 1;\n    return m;\n};"
+    run(kc, lam)
+    path, _ = dbg.breakpoints(lam, 2)
+    dbg.ok("configurationDone")
+    msg_id = kc.execute("int five = inc.applyAsInt(4);")
+    thread = dbg.event("stopped")["body"]["threadId"]
+    frames = dbg.ok("stackTrace", threadId=thread)["stackFrames"]
+    assert (frames[0]["source"]["path"], frames[0]["line"]) == (path, 2)
+    assert "lambda" in frames[0]["name"]
+    assert dbg.scope(frames[0]["id"], "Locals")["n"]["value"] == "4"
+    # the library frame between the lambda and the cell that called it (none here) or none: cells at both ends
+    assert frames[-1]["source"]["path"] == dbg.dump("int five = inc.applyAsInt(4);")
+    dbg.ok("continue", threadId=thread)
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"
+
+
+def test_ndarrays_and_objects_in_the_variables_panel(java):
+    km, kc, dbg = java
+    dbg.start()
+    run(kc, "var x = manager.arange(6f).reshape(2, 3);\nint[] xs = {4, 5, 6};")
+    # the variables panel without a breakpoint
+    variables = {v["name"]: v for v in dbg.ok("inspectVariables")["variables"]}
+    assert re.match(r"\(2, 3\) · float32 · cpu\(\) · min 0\.?0* max 5\.?0* mean 2\.50* · \[0\.0, 1\.0",
+                    variables["x"]["value"]), variables["x"]
+    assert variables["xs"]["variablesReference"] > 0
+    children = dbg.ok("variables", variablesReference=variables["xs"]["variablesReference"], start=1, count=2)
+    assert [(c["name"], c["value"]) for c in children["variables"]] == [("[1]", "5"), ("[2]", "6")]
+    rich = dbg.ok("richInspectVariables", variableName="x")
+    assert "text/plain" in rich["data"]
+
+    cell = "double total(ai.djl.ndarray.NDArray t) {\n    var doubled = t.mul(2);\n    return doubled.sum().getFloat();\n}"
+    run(kc, cell)
+    dbg.breakpoints(cell, 3)
+    dbg.ok("configurationDone")
+    msg_id = kc.execute("total(x)")
+    thread = dbg.event("stopped")["body"]["threadId"]
+    locals_ = dbg.scope(dbg.top_frame(thread)["id"], "Locals")
+    assert locals_["doubled"]["value"].startswith("(2, 3) · float32 · cpu() · min 0"), locals_["doubled"]
+    assert "max 10" in locals_["doubled"]["value"]
+    dbg.ok("continue", threadId=thread)
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"
+
+
+def test_bad_requests_get_a_message_and_the_session_goes_on(java):
+    km, kc, dbg = java
+    dbg.start()
+    unknown = dbg.request("frobnicate")
+    assert unknown["success"] is False and "unknown debug command 'frobnicate'" in unknown["message"]
+    no_cell = dbg.request("setBreakpoints", source={"path": "/nowhere/Foo.java"}, breakpoints=[{"line": 1}])
+    assert no_cell["success"] is False and "not a cell" in no_cell["message"]
+    code = "int q = 1;\n\n// a comment\nq++;"
+    path, bps = dbg.breakpoints(code, 2, 3, 4, 9)
+    verified = {b["line"]: b["verified"] for b in bps}
+    assert verified == {2: False, 3: False, 4: True, 9: False}
+    assert all(b.get("message") for b in bps if not b["verified"])
+    no_frame = dbg.request("evaluate", expression="q", context="repl")
+    assert no_frame["success"] is False and "frameId" in no_frame["message"]
+    not_paused = dbg.request("continue", threadId=12345)
+    assert not_paused["success"] is False and "not paused" in not_paused["message"]
+    # still debugging: the breakpoint at line 4 stops the cell
+    dbg.ok("configurationDone")
+    msg_id = kc.execute(code)
+    stopped = dbg.event("stopped")
+    assert dbg.top_frame(stopped["body"]["threadId"])["line"] == 4
+    dbg.ok("continue", threadId=stopped["body"]["threadId"])
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"
+
+
+def test_disconnect_clears_breakpoints(java):
+    km, kc, dbg = java
+    dbg.start()
+    code = "int k = 1;\nk += 1;"
+    dbg.breakpoints(code, 2)
+    assert dbg.ok("debugInfo")["breakpoints"][0]["breakpoints"] == [{"line": 2}]
+    dbg.ok("disconnect", restart=False, terminateDebuggee=False)
+    info = dbg.ok("debugInfo")
+    assert info["breakpoints"] == [] and info["isStarted"] is False
+    started = time.monotonic()
+    run(kc, code)
+    assert time.monotonic() - started < 30
+    assert not [e for e in dbg.events if e["event"] == "stopped"]
+
+
+def test_interrupt_while_paused_ends_the_cell(java):
+    km, kc, dbg = java
+    dbg.start()
+    msg_id, stopped = paused_in(dbg, kc, SPIN_CELL, [(SPIN_CELL, [3])])
+    # the control channel keeps answering while the cell is paused (the shell waits for the cell, as in ipykernel)
+    assert dbg.ok("debugInfo")["stoppedThreads"] == [stopped["body"]["threadId"]]
+    km.interrupt_kernel()
+    reply = reply_to(kc, msg_id, timeout=15)["content"]
+    assert reply["status"] == "error" and reply["ename"] == "Interrupted"
+    assert dbg.event("continued")["body"]["threadId"] == stopped["body"]["threadId"]
+    assert run(kc, "1 + 1")["content"]["status"] == "ok"
+
+
+def test_pause_stops_a_running_cell(java):
+    km, kc, dbg = java
+    dbg.start()
+    dbg.ok("configurationDone")
+    run(kc, "1 + 1")  # the interpreter has started
+    msg_id = kc.execute(SPIN_CELL)
+    time.sleep(1.5)
+    dbg.ok("pause", threadId=0)
+    stopped = dbg.event("stopped")
+    assert stopped["body"]["reason"] == "pause"
+    assert dbg.top_frame(stopped["body"]["threadId"])["line"] in (2, 3)
+    km.interrupt_kernel()
+    assert reply_to(kc, msg_id, timeout=15)["content"]["ename"] == "Interrupted"
+
+
+def test_exception_breakpoint_uncaught(java):
+    km, kc, dbg = java
+    dbg.start()
+    dbg.ok("setExceptionBreakpoints", filters=["uncaught"])
+    dbg.ok("configurationDone")
+    code = "int[] small = new int[1];\ntry { small[2] = 1; } catch (RuntimeException e) { }\nsmall[3] = 1;"
+    dbg.dump(code)
+    msg_id = kc.execute(code)
+    stopped = dbg.event("stopped")
+    assert stopped["body"]["reason"] == "exception"
+    assert "ArrayIndexOutOfBounds" in stopped["body"]["text"]
+    assert dbg.top_frame(stopped["body"]["threadId"])["line"] == 3  # the caught one on line 2 did not stop
+    dbg.ok("continue", threadId=stopped["body"]["threadId"])
+    assert reply_to(kc, msg_id)["content"]["ename"].endswith("ArrayIndexOutOfBoundsException")
+
+
+def test_shutdown_while_paused_ends_cleanly():
+    km, kc = start()
+    dbg = Debugger(kc)
+    dbg.start()
+    paused_in(dbg, kc, SPIN_CELL, [(SPIN_CELL, [3])])
+    process = km.provisioner.process
+    started = time.monotonic()
+    kc.shutdown()
+    process.wait(timeout=15)  # on its own: jupyter_client would kill it only after 5 s more
+    assert time.monotonic() - started < 8
+    kc.stop_channels()
+    km.cleanup_resources()
+
+
+# --- the reference: ipykernel + debugpy answering the same conversation ---
+
+IGNORED_REFERENCE_KEYS = {"presentationHint", "preserveFocusHint"}
+
+
+def keys(obj):
+    return set(obj) - IGNORED_REFERENCE_KEYS
+
+
+def conversation(kernel_name, code, setup, line, expression):
+    km, kc = start(kernel_name)
+    dbg = Debugger(kc)
+    shapes = {}
+    try:
+        shapes["debugInfo"] = dbg.request("debugInfo")
+        shapes["initialize"] = dbg.request("initialize", clientID="jupyterlab", adapterID=kernel_name,
+                                           pathFormat="path", linesStartAt1=True, columnsStartAt1=True,
+                                           supportsVariableType=True, supportsVariablePaging=True)
+        shapes["attach"] = dbg.request("attach")
+        if setup:
+            run(kc, setup)
+        shapes["dumpCell"] = dbg.request("dumpCell", code=code)
+        path = shapes["dumpCell"]["body"]["sourcePath"]
+        shapes["setBreakpoints"] = dbg.request("setBreakpoints", source={"path": path}, breakpoints=[{"line": line}],
+                                               sourceModified=False)
+        shapes["configurationDone"] = dbg.request("configurationDone")
+        msg_id = kc.execute(code)
+        shapes["stopped"] = dbg.event("stopped")
+        thread = shapes["stopped"]["body"]["threadId"]
+        shapes["stackTrace"] = dbg.request("stackTrace", threadId=thread)
+        frame = shapes["stackTrace"]["body"]["stackFrames"][0]["id"]
+        shapes["scopes"] = dbg.request("scopes", frameId=frame)
+        globals_ref = [s for s in shapes["scopes"]["body"]["scopes"] if s["name"] == "Globals"][0]["variablesReference"]
+        shapes["variables"] = dbg.request("variables", variablesReference=globals_ref)
+        shapes["evaluate"] = dbg.request("evaluate", expression=expression, frameId=frame, context="repl")
+        shapes["continue"] = dbg.request("continue", threadId=thread)
+        shapes["continued"] = dbg.event("continued")
+        reply_to(kc, msg_id)
+        shapes["inspectVariables"] = dbg.request("inspectVariables")
+        shapes["richInspectVariables"] = dbg.request("richInspectVariables", variableName="a")
+        shapes["disconnect"] = dbg.request("disconnect", restart=False, terminateDebuggee=False)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return shapes
+
+
+def python_kernel_available():
+    try:
+        import debugpy  # noqa: F401
+        import ipykernel  # noqa: F401
+    except ImportError:
+        return False
+    return "python3" in KernelSpecManager().find_kernel_specs()
+
+
+@pytest.mark.skipif(not python_kernel_available(), reason="needs python3-ipykernel and python3-debugpy")
+def test_message_shapes_match_ipykernel():
+    ours = conversation("java-debug", "int a = 3;\nint b = a * 2;\nSystem.out.println(b);", None, 2, "a * 10 + 1")
+    ref = conversation("python3", "a = 3\nb = a * 2\nprint(b)", None, 2, "a * 10 + 1")
+
+    for command, reply in ref.items():
+        mine = ours[command]
+        # what JupyterLab reads of every reply and event
+        assert keys(reply) - {"seq", "sequence_seq"} <= keys(mine), (command, reply, mine)
+        assert mine.get("success", True) is True, (command, mine)
+        if "body" in reply and command != "initialize":  # capabilities are each adapter's own
+            assert keys(reply["body"]) <= keys(mine["body"]), (command, reply["body"], mine["body"])
+    assert "exceptionBreakpointFilters" in ours["initialize"]["body"]
+
+    for name in ("stackFrames",):
+        assert keys(ref["stackTrace"]["body"][name][0]) <= keys(ours["stackTrace"]["body"][name][0])
+        assert keys(ref["stackTrace"]["body"][name][0]["source"]) <= keys(ours["stackTrace"]["body"][name][0]["source"])
+    assert keys(ref["setBreakpoints"]["body"]["breakpoints"][0]) <= keys(ours["setBreakpoints"]["body"]["breakpoints"][0])
+    for list_name, command in (("scopes", "scopes"), ("variables", "variables"), ("variables", "inspectVariables")):
+        ref_item = ref[command]["body"][list_name][-1]
+        assert keys(ref_item) <= keys(ours[command]["body"][list_name][-1]), (command, ref_item)
+    assert ref["evaluate"]["body"]["result"] == ours["evaluate"]["body"]["result"] == "31"
+    assert [s["name"] for s in ours["scopes"]["body"]["scopes"]] == [s["name"] for s in ref["scopes"]["body"]["scopes"]]
+    assert ours["stopped"]["body"]["reason"] == ref["stopped"]["body"]["reason"] == "breakpoint"
+    assert ours["stackTrace"]["body"]["stackFrames"][0]["line"] == ref["stackTrace"]["body"]["stackFrames"][0]["line"] == 2
+
+    # same hash method and seed: one cell text gets one file name in both kernels, as in the front end
+    for name in ("hashMethod", "hashSeed"):
+        assert ours["debugInfo"]["body"][name] == ref["debugInfo"]["body"][name]
+    info = ours["debugInfo"]["body"]
+    java_cell = "int a = 3;\nint b = a * 2;\nSystem.out.println(b);"
+    assert ours["dumpCell"]["body"]["sourcePath"] == (
+        f"{info['tmpFilePrefix']}{murmur2(java_cell, info['hashSeed'])}{info['tmpFileSuffix']}")
+    ref_info = ref["debugInfo"]["body"]
+    python_cell = "a = 3\nb = a * 2\nprint(b)"
+    assert ref["dumpCell"]["body"]["sourcePath"] == (
+        f"{ref_info['tmpFilePrefix']}{murmur2(python_cell, ref_info['hashSeed'])}{ref_info['tmpFileSuffix']}")
