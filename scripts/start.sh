@@ -78,12 +78,19 @@ else
 fi
 
 # install writes an AppCDS archive with a training run: skip it when this jar is installed already
-spec="$("$PY" -c 'from jupyter_core.paths import jupyter_data_dir; print(jupyter_data_dir())')/kernels/java/kernel.json"
-if [ "$spec" -nt "$JAR" ] && grep -qF "\"$JAR\"" "$spec"; then
-    say "The kernel is installed for this user ($spec)"
+kernels="$("$PY" -c 'from jupyter_core.paths import jupyter_data_dir; print(jupyter_data_dir())')/kernels"
+if [ "$kernels/java/kernel.json" -nt "$JAR" ] && grep -qF "\"$JAR\"" "$kernels/java/kernel.json"; then
+    say "The kernel is installed for this user ($kernels/java)"
 else
     say "Installing the kernel for this user"
     "$JDK17/bin/java" -jar "$JAR" install --user
+fi
+# a second kernel for JupyterLab's debugger: its JDWP agent slows every cell, so it is not the default one
+if [ "$kernels/java-debug/kernel.json" -nt "$JAR" ] && grep -qF "\"$JAR\"" "$kernels/java-debug/kernel.json"; then
+    say "The debugger kernel is installed for this user ($kernels/java-debug)"
+else
+    "$JDK17/bin/java" -jar "$JAR" install --user --name java-debug --display-name "Java (DJL, debugger)" \
+        --debugger --no-cds > /dev/null
 fi
 
 if [ $lab = pip ]; then

@@ -55,6 +55,10 @@ def test_run_prints_outputs_and_writes_the_executed_copy(env, tmp_path):
         assert "  = 2" in proc.stdout
         assert f"Executed copy with outputs: build/executed-notebooks/{nb.name}" in proc.stdout
         assert (Path(env["JUPYTER_DATA_DIR"]) / "kernels" / "java" / "kernel.json").is_file()
+        # the second kernel, for JupyterLab's debugger, is what a person picks in the launcher to debug cells
+        debug_spec = json.loads((Path(env["JUPYTER_DATA_DIR"]) / "kernels" / "java-debug" / "kernel.json").read_text())
+        assert debug_spec["display_name"] == "Java (DJL, debugger)"
+        assert debug_spec["metadata"]["debugger"] is True
         done = nbformat.read(copy, as_version=4)
         results = [o for c in done.cells if c.cell_type == "code" for o in c.outputs
                    if o.output_type == "execute_result"]
