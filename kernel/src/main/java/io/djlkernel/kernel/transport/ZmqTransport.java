@@ -215,8 +215,14 @@ public final class ZmqTransport implements Transport {
         }
     }
 
+    /**
+     * Empties the wake-up pipe, then lets the next send write to it again. In that order: cleared first, a send
+     * between the clear and the read wrote a byte this read swallowed, and the send after it found the flag still
+     * set, wrote nothing, and waited for the safety timeout (what looked like jeromq missing the pipe: 4–10 ms on
+     * most messages). A send whose wake-up is skipped while the flag is still set has queued its message already,
+     * and the sendQueued after this drain sends it.
+     */
     private void drainWakeups(ByteBuffer drain) {
-        wakePending.set(false);
         try {
             while (true) {
                 drain.clear();
@@ -225,6 +231,7 @@ public final class ZmqTransport implements Transport {
         } catch (IOException e) {
             LOG.log(Level.FINE, "reading wake-up pipe", e);
         }
+        wakePending.set(false);
     }
 
     private void sendQueued(WireCodec codec, ZMQ.Socket shell, ZMQ.Socket control, ZMQ.Socket stdin,
