@@ -3,7 +3,8 @@
 # the kernel jar if it is missing, the extension (extensions/jupyterlab) and the JupyterLab 4.6 front end from npm
 # (lab/app; both cached, the same build scripts/start.sh uses), then runs the front-end unit tests (vitest) and
 # the browser tests (playwright-core on Debian's chromium, against Debian's jupyter_server serving that front end
-# with our prebuilt extension and the Java kernel), then scripts/start.sh itself in the browser (start.test.mjs). Screenshots go to docs/images/ when UPDATE_SCREENSHOTS=1, else to build/lab-shots/.
+# with our prebuilt extension and the Java kernel; debugger.test.mjs uses JupyterLab's debugger on a kernel
+# installed with --debugger), then scripts/start.sh itself in the browser (start.test.mjs). Screenshots go to docs/images/ when UPDATE_SCREENSHOTS=1, else to build/lab-shots/.
 # Exits non-zero if anything failed. See docs/jupyterlab.md.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -43,6 +44,9 @@ run_step "unit tests (vitest)" bash -c "cd '$EXT' && npx vitest run"
 rm -rf "$WORK"
 mkdir -p "$WORK/root" "$WORK/labextensions" "$WORK/runtime"
 java -jar kernel/target/djl-kernel.jar install --prefix "$WORK/prefix" --name java > /dev/null
+# a second spec with the JDWP agent for JupyterLab's debugger (debugger.test.mjs); the first stays as users get it
+java -jar kernel/target/djl-kernel.jar install --prefix "$WORK/prefix" --name java-debug \
+    --display-name "Java (debug)" --debugger > /dev/null
 cp -r "$LAB_EXTENSIONS/djl-kernel-jupyterlab" "$WORK/labextensions/"
 port=$(( 20000 + RANDOM % 20000 ))
 say "Starting jupyter_server with the lab app on port $port"
@@ -61,7 +65,7 @@ done
 shots="$ROOT/build/lab-shots"
 [ "${UPDATE_SCREENSHOTS:-0}" = 1 ] && shots="$ROOT/docs/images"
 run_step "browser tests (playwright-core + chromium)" env LAB_URL="http://127.0.0.1:$port" LAB_ROOT="$WORK/root" \
-    SHOTS="$shots" MODELS_DIR="$ROOT/extensions/djl/src/test/resources/models" bash -c "cd '$BROWSER' && node --test --test-concurrency=1 lab.test.mjs"
+    SHOTS="$shots" MODELS_DIR="$ROOT/extensions/djl/src/test/resources/models" FAIL_SHOTS="$ROOT/build" bash -c "cd '$BROWSER' && node --test --test-concurrency=1 lab.test.mjs debugger.test.mjs"
 stop_server
 trap - EXIT
 

@@ -243,6 +243,23 @@ def test_breakpoint_step_variables_evaluate_continue(java):
     assert variables["s"]["value"] == '"x6"'
 
 
+def test_continue_resumes_every_paused_thread_as_jupyterlab_sends_it(java):
+    """JupyterLab 4.6's continue drops the stopped thread from its model before sending, so it names thread 1:
+    DAP's continue (no singleThread) resumes every paused thread, whatever threadId says."""
+    km, kc, dbg = java
+    dbg.start()
+    code = "int k = 1;\nk += 1;\nSystem.out.println(k);"
+    msg_id, stopped = paused_in(dbg, kc, code, [(code, [2])])
+    thread = stopped["body"]["threadId"]
+    assert thread != 1
+    reply = dbg.ok("continue", threadId=1)
+    assert reply["allThreadsContinued"] is True
+    assert dbg.event("continued")["body"]["threadId"] == thread
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"
+    assert stdout_of(kc, msg_id).strip() == "2"
+    assert dbg.ok("debugInfo")["stoppedThreads"] == []
+
+
 def test_lambda_declared_earlier_stops_in_its_own_cell(java):
     km, kc, dbg = java
     dbg.start()

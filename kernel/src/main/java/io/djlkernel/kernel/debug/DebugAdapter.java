@@ -536,12 +536,17 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
     private JsonObject resume(JsonObject args, Integer depth) throws Exception {
         long thread = threadId(args);
         JdiEngine e = engine();
-        if (e.pausedThread(thread) == null) throw new Refusal("thread " + thread + " is not paused");
+        // DAP's continue resumes every paused thread unless singleThread is set; JupyterLab 4.6 relies on that:
+        // its continue forgets the stopped thread before sending, so the request names thread 1
+        boolean all = depth == null && !Json.bool(args, "singleThread", false) && !e.pausedThreads().isEmpty();
+        if (!all && e.pausedThread(thread) == null) throw new Refusal("thread " + thread + " is not paused");
         forgetHandles();
-        e.resume(thread, depth);
-        if (depth == null) continued(thread);
+        for (long id : all ? e.pausedThreads() : java.util.Set.of(thread)) {
+            e.resume(id, depth);
+            if (depth == null) continued(id);
+        }
         JsonObject body = new JsonObject();
-        body.addProperty("allThreadsContinued", false);
+        body.addProperty("allThreadsContinued", all);
         return body;
     }
 
