@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /** Names a cell gives itself, read from its text before it is compiled. */
 final class CellNames {
-    private static final Pattern COMMENTS_AND_STRINGS = Pattern.compile(
+    /** Text blocks, strings, chars and comments: what a cell's names are not read from. */
+    static final Pattern COMMENTS_AND_STRINGS = Pattern.compile(
             "\"\"\"[\\s\\S]*?(?:\"\"\"|$)|\"(?:\\\\.|[^\"\\\\\\n])*\"?|'(?:\\\\.|[^'\\\\\\n])*'?|//[^\\n]*|/\\*[\\s\\S]*?(?:\\*/|$)");
     private static final Pattern TYPE_DECLARATION =
             Pattern.compile("\\b(?:class|interface|enum|record)\\s+([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)");

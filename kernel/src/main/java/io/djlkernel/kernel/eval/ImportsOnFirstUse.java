@@ -40,9 +40,8 @@ final class ImportsOnFirstUse {
     private static final Pattern IMPORT = Pattern.compile(
             "\\s*import\\s+(static\\s+)?([\\w$]+(?:\\s*\\.\\s*[\\w$]+)*)(\\s*\\.\\s*\\*)?\\s*;?\\s*");
     /** Text blocks, strings, chars and comments are skipped; what is left of a cell's words are names. */
-    private static final Pattern WORDS = Pattern.compile(
-            "\"\"\"[\\s\\S]*?(?:\"\"\"|$)|\"(?:\\\\.|[^\"\\\\\\n])*\"?|'(?:\\\\.|[^'\\\\\\n])*'?|//[^\\n]*|/\\*[\\s\\S]*?(?:\\*/|$)"
-                    + "|([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)");
+    private static final Pattern WORDS = Pattern.compile(CellNames.COMMENTS_AND_STRINGS.pattern()
+            + "|([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)");
 
     private final Supplier<ClassLoader> loader;
     private final Supplier<List<String>> classPath;
