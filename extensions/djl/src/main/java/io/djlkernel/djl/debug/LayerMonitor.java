@@ -1,17 +1,15 @@
 package io.djlkernel.djl.debug;
 
+import io.djlkernel.djl.training.BatchMetrics;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
-import ai.djl.training.evaluator.AbstractAccuracy;
-import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.TrainingListener;
-import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.djlkernel.api.display.Display;
 import io.djlkernel.api.display.MimeBundle;
@@ -77,10 +75,10 @@ public final class LayerMonitor implements TrainingListener, LayerReport {
     @Override
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
         step++;
-        double[] lossAcc = lossAndAccuracy(trainer, batchData);
+        BatchMetrics metrics = BatchMetrics.of(trainer, batchData);
         Block block = trainer.getModel().getBlock();
-        if (lossAcc[2] > 0 && !Double.isFinite(lossAcc[0])) {
-            stop(block, trainer, batchData, lossAcc[0]);
+        if (metrics.lossEvaluated() && !Double.isFinite(metrics.loss())) {
+            stop(block, trainer, batchData, metrics.loss());
             return;
         }
         if (step != 1 && step % everySteps != 0) return;
@@ -91,7 +89,7 @@ public final class LayerMonitor implements TrainingListener, LayerReport {
         }
         GradientReport gradients = GradientReport.of(block, Double.NaN);
         synchronized (this) {
-            lossHistory.add(new double[]{step, lossAcc[0], lossAcc[1], epoch + 1});
+            lossHistory.add(new double[]{step, metrics.loss(), metrics.accuracy(), epoch + 1});
             lastTrace = trace;
             lastGradients = gradients;
             sampledStep = step;
@@ -142,45 +140,6 @@ public final class LayerMonitor implements TrainingListener, LayerReport {
         NDList out = new NDList(data.size());
         for (NDArray a : data) out.add(a.getDevice().equals(device) ? a : a.toDevice(device, false));
         return out;
-    }
-
-    /**
-     * {loss, accuracy, 1 when the loss was evaluated} of the batch on the first device with predictions; NaN where
-     * unknown.
-     */
-    private static double[] lossAndAccuracy(Trainer trainer, BatchData batchData) {
-        double loss = Double.NaN;
-        double acc = Double.NaN;
-        double evaluated = 0;
-        Loss lossFn = trainer.getLoss();
-        Evaluator accuracy = null;
-        for (Evaluator e : trainer.getEvaluators()) {
-            if (e != lossFn && !(e instanceof Loss)) {
-                accuracy = e;
-                break;
-            }
-        }
-        for (Map.Entry<Device, NDList> entry : batchData.getPredictions().entrySet()) {
-            NDList labels = batchData.getLabels().get(entry.getKey());
-            if (labels == null) continue;
-            try (NDArray l = lossFn.evaluate(labels, entry.getValue())) {
-                loss = l.toType(DataType.FLOAT64, false).getDouble();
-                evaluated = 1;
-            } catch (RuntimeException ignored) {
-                continue;
-            }
-            if (accuracy != null) {
-                try (NDArray a = accuracy.evaluate(labels, entry.getValue())) {
-                    acc = a.toType(DataType.FLOAT64, false).getDouble();
-                    // DJL's accuracies count correct predictions
-                    if (accuracy instanceof AbstractAccuracy && labels.head().size() > 0) acc /= labels.head().size();
-                } catch (RuntimeException ignored) {
-                    // not a per-batch evaluator
-                }
-            }
-            break;
-        }
-        return new double[]{loss, acc, evaluated};
     }
 
     @Override

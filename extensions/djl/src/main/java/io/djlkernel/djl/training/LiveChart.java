@@ -1,12 +1,7 @@
 package io.djlkernel.djl.training;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.training.Trainer;
-import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.TrainingListener;
-import ai.djl.training.loss.Loss;
 import io.djlkernel.api.display.Display;
 import io.djlkernel.api.display.MimeBundle;
 import io.djlkernel.djl.render.ImageArrays;
@@ -19,7 +14,6 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A training listener that draws loss and accuracy (a PNG made with Java2D) in the cell and redraws it in place
@@ -125,43 +119,9 @@ public final class LiveChart implements TrainingListener {
 
     /** {loss, accuracy} of one batch, averaged over devices; NaN where unknown. */
     private double[] evaluate(Trainer trainer, BatchData batchData) {
-        double loss = 0;
-        double acc = 0;
-        int n = 0;
-        int na = 0;
-        Loss lossFn = trainer.getLoss();
-        Evaluator accuracy = null;
-        for (Evaluator e : trainer.getEvaluators()) {
-            if (e != lossFn && !(e instanceof Loss)) {
-                accuracy = e;
-                break;
-            }
-        }
-        if (accuracy != null) accuracyName = accuracy.getName();
-        for (Map.Entry<Device, NDList> entry : batchData.getPredictions().entrySet()) {
-            NDList labels = batchData.getLabels().get(entry.getKey());
-            if (labels == null) continue;
-            try (NDArray l = lossFn.evaluate(labels, entry.getValue())) {
-                loss += l.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-                n++;
-            } catch (RuntimeException ignored) {
-                // a loss that cannot evaluate outside its trainer: no line for it
-            }
-            if (accuracy != null) {
-                try (NDArray a = accuracy.evaluate(labels, entry.getValue())) {
-                    double value = a.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-                    // DJL's accuracies return the number of correct predictions, not the fraction
-                    if (accuracy instanceof ai.djl.training.evaluator.AbstractAccuracy && labels.head().size() > 0) {
-                        value /= labels.head().size();
-                    }
-                    acc += value;
-                    na++;
-                } catch (RuntimeException ignored) {
-                    // not a per-batch evaluator
-                }
-            }
-        }
-        return new double[]{n == 0 ? Double.NaN : loss / n, na == 0 ? Double.NaN : acc / na};
+        BatchMetrics metrics = BatchMetrics.of(trainer, batchData);
+        if (metrics.accuracyName() != null) accuracyName = metrics.accuracyName();
+        return new double[]{metrics.loss(), metrics.accuracy()};
     }
 
     /** How many times the chart was drawn. */
