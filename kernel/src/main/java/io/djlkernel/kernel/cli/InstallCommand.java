@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -89,6 +90,11 @@ final class InstallCommand implements Callable<Integer> {
             + "training run at install that makes the kernel start faster).")
     boolean noCds;
 
+    @Option(names = "--full-jit", description = "Let HotSpot's optimising compiler (C2) compile the kernel's own "
+            + "machinery (javac, JShell, the transport) too. By default only cells' code and the libraries they call "
+            + "get it: C2 compiling javac cost about as much CPU per cell as the cell for its first few hundred cells.")
+    boolean fullJit;
+
     @Option(names = "--debugger", description = "Let JupyterLab's debugger debug this kernel's Java cells: loads the "
             + "JDK's debugging agent (dormant until the first debug request) and says so in kernel.json. Off by "
             + "default: the loaded agent slows every cell's compile (docs/debugging.md, \"What it costs\").")
@@ -117,6 +123,11 @@ final class InstallCommand implements Callable<Integer> {
             Files.createDirectories(kernelDir);
 
             List<String> opts = new ArrayList<>(DEFAULT_JVM_OPTS);
+            if (!fullJit) {
+                Optional<List<String>> directives = JitDirectives.writeInto(kernelDir, javaPath);
+                if (directives.isPresent()) opts.addAll(directives.get());
+                else out.println("This JVM does not take HotSpot's compiler directives; installed as with --full-jit.");
+            }
             if (debugger) opts.add(io.djlkernel.kernel.debug.DebugAdapter.AGENT_OPTION);
             opts.addAll(jvmOpts);
             if (!noCds) {

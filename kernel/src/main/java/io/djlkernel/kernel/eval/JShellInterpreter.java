@@ -221,10 +221,11 @@ public final class JShellInterpreter implements Interpreter {
                 variableNamed(source.endsWith(";") ? source.substring(0, source.length() - 1).strip() : source);
         if (variable.isPresent()) return EvalResult.of(variable.get().value());
         if (mayBeValueExpression(piece)) {
-            String expression = source.substring(0, source.length() - 1); // the semicolon JShell's analysis added
-            // a block is a statement, which JShell compiles once; an expression statement it analyses first
+            String expression = source;
+            // a block is a statement: JShell compiles it in four javac tasks, an expression with a value in five
+            // (it first asks javac for the expression's type); the line break ends a trailing // comment
             String keep = "{ " + CellValue.class.getName() + ".keep(";
-            List<SnippetEvent> events = evalObserved(keep + expression + "); }", keep.length(),
+            List<SnippetEvent> events = evalObserved(keep + expression + "\n); }", keep.length(),
                     piece.offset() + leadingWhitespace(piece.source()), cell.code());
             SnippetEvent primary = events.stream().filter(e -> e.causeSnippet() == null).findFirst().orElse(null);
             if (primary != null && primary.status() != Snippet.Status.REJECTED) {
@@ -325,9 +326,11 @@ public final class JShellInterpreter implements Interpreter {
      * see a value. Lines that are surely not values (declarations, assignments, control flow, prints) skip the try.
      */
     private static boolean mayBeValueExpression(CellSplitter.Piece piece) {
-        if (piece.completeness() != jdk.jshell.SourceCodeAnalysis.Completeness.COMPLETE_WITH_SEMI) return false;
+        // JShell's analysis calls an expression without its semicolon COMPLETE, and adds one (COMPLETE_WITH_SEMI)
+        // only to declarations and statements that need it
+        if (piece.completeness() != jdk.jshell.SourceCodeAnalysis.Completeness.COMPLETE) return false;
         String source = piece.source().strip();
-        return source.endsWith(";") && !NOT_A_VALUE.matcher(source).lookingAt();
+        return !source.endsWith(";") && !source.endsWith("}") && !NOT_A_VALUE.matcher(source).lookingAt();
     }
 
     /** {@code x = 1}, {@code a[i] += 2}: assignments show nothing, as in Python. */

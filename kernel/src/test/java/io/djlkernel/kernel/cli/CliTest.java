@@ -96,6 +96,31 @@ class CliTest {
     }
 
     @Test
+    void compilerDirectivesKeepC2OffTheKernelsMachineryUnlessFullJit() throws Exception {
+        Path prefix = tmp.resolve("jit");
+        assertEquals(0, install("--prefix", prefix.toString()), err);
+        Path dir = prefix.resolve("share/jupyter/kernels/java");
+        List<String> argv = strings(readSpec(dir).getAsJsonArray("argv"));
+        Path file = dir.resolve(JitDirectives.FILE_NAME);
+        assertTrue(argv.contains("-XX:CompilerDirectivesFile=" + file), argv.toString());
+        assertTrue(argv.indexOf("-XX:+UnlockDiagnosticVMOptions") < argv.indexOf("-XX:CompilerDirectivesFile=" + file));
+        assertTrue(Files.readString(file).contains("com/sun/tools/*.*"), "javac is kept on C1");
+        // the JVM refuses to start with a directives file it cannot read: this one it takes
+        List<String> cmd = new ArrayList<>(argv.subList(0, argv.indexOf("-jar")));
+        cmd.add("-version");
+        Process java = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes());
+        assertEquals(0, java.waitFor(), output);
+
+        Path full = tmp.resolve("full");
+        assertEquals(0, install("--prefix", full.toString(), "--full-jit"), err);
+        Path fullDir = full.resolve("share/jupyter/kernels/java");
+        assertFalse(strings(readSpec(fullDir).getAsJsonArray("argv")).stream()
+                .anyMatch(a -> a.contains("CompilerDirectivesFile")));
+        assertFalse(Files.exists(fullDir.resolve(JitDirectives.FILE_NAME)));
+    }
+
+    @Test
     void debuggerIsOptIn() throws Exception {
         Path plain = tmp.resolve("plain");
         assertEquals(0, install("--prefix", plain.toString()), err);

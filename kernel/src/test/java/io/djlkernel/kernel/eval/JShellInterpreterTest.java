@@ -55,6 +55,8 @@ class JShellInterpreterTest {
     void lastLinesWithoutSemicolonShowValuesOnlyWhenThereIsOne() throws Exception {
         java.eval("void nothing() { }\nint counter = 0;\nList<Integer> seen = new ArrayList<>();");
         assertEquals(4, value("Math.max(1, 4)"));
+        assertEquals(3, value("1 + 2 // a comment after the value"));
+        assertEquals(List.of(1, 2), value("List.of(1,\n        2)"));
         assertEquals(2, ((int[]) value("new int[] {1, 2}")).length);
         assertFalse(java.eval("nothing()").hasValue());
         assertFalse(java.eval("System.out.print(\"\")").hasValue());
