@@ -36,6 +36,12 @@ public interface KernelContext {
         for (String line : importLines) eval(line);
     }
 
+    /**
+     * Milliseconds since the kernel last finished running code (a cell or a magic), 0 while code runs. Background
+     * work that competes with cells for the CPU (a warm-up, a preload) can wait for a quiet moment with it.
+     */
+    long idleMillis();
+
     /** Runs Java in the session, as a cell would, and returns the value of its last expression (or null). */
     Object eval(String javaCode) throws Exception;
 }

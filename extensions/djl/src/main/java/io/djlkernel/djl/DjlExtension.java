@@ -78,6 +78,9 @@ public final class DjlExtension implements Extension {
     static final Pattern MENTIONS_MANAGER = Pattern.compile("\\bmanager\\b");
     /** Environment variable (or system property) that turns the background engine load off. */
     public static final String PRELOAD_SETTING = "DJL_KERNEL_PRELOAD_ENGINE";
+    /** With fewer cores the background engine load waits for the kernel to be idle this long. */
+    static final int PRELOAD_AT_ONCE_FROM_CORES = 4;
+    static final long PRELOAD_AFTER_IDLE_MS = 250;
     private static final Logger LOG = Logger.getLogger(DjlExtension.class.getName());
 
     private volatile DevicesComm devicesComm;
@@ -135,16 +138,20 @@ public final class DjlExtension implements Extension {
         }
 
         /**
-         * Loads libtorch in the background as soon as the session is up, so the first tensor cell finds it loaded
-         * (the load takes about as long as Python's {@code import torch}). A cell that needs the engine meanwhile
-         * waits for this load instead of starting its own; other cells run beside it.
+         * Loads libtorch in the background once the session is up, so the first tensor cell finds it loaded (the
+         * load takes about as long as Python's {@code import torch}). A cell that needs the engine meanwhile waits
+         * for this load instead of starting its own; other cells run beside it. On a machine with few cores the load
+         * (about a second of CPU) would slow the cells beside it several times over, so there it waits until the
+         * kernel has been idle for a moment; a tensor cell that comes first loads the engine itself.
          * {@value DjlExtension#PRELOAD_SETTING}=false turns it off.
          */
         @Override
         public void kernelStarted() {
             if ("false".equalsIgnoreCase(DjlEnvironment.setting(PRELOAD_SETTING))) return;
+            boolean fewCores = Runtime.getRuntime().availableProcessors() < PRELOAD_AT_ONCE_FROM_CORES;
             Thread preload = new Thread(() -> {
                 try {
+                    if (fewCores && !waitUntilIdle()) return;
                     if (DjlEnvironment.nativeProblem() != null) return; // the first tensor cell says what is wrong
                     DjlEnvironment.engine();
                     LOG.info(() -> "PyTorch engine loaded in the background in " + DjlEnvironment.loadMillis() + " ms");
@@ -155,6 +162,20 @@ public final class DjlExtension implements Extension {
             preload.setDaemon(true);
             preload.setPriority(Thread.MIN_PRIORITY);
             preload.start();
+        }
+
+        /** False when interrupted (the kernel is stopping). */
+        private boolean waitUntilIdle() {
+            try {
+                long idle;
+                while ((idle = kernel.idleMillis()) < PRELOAD_AFTER_IDLE_MS) {
+                    Thread.sleep(Math.max(10, PRELOAD_AFTER_IDLE_MS - idle));
+                }
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
 
         @Override

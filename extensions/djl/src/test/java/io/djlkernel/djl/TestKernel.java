@@ -44,6 +44,8 @@ public final class TestKernel implements KernelContext, MagicRegistry, RendererR
     }
 
     @Override public MagicRegistry magics() { return this; }
+    /** Tests run no cells in the background of others: the kernel is always idle between calls. */
+    @Override public long idleMillis() { return Long.MAX_VALUE; }
     @Override public RendererRegistry renderers() { return this; }
     @Override public CommRegistry comms() { return this; }
     @Override public void addListener(KernelListener l) { listeners.add(l); }

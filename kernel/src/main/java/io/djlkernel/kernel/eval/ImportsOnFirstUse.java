@@ -40,8 +40,9 @@ final class ImportsOnFirstUse {
     private static final Pattern IMPORT = Pattern.compile(
             "\\s*import\\s+(static\\s+)?([\\w$]+(?:\\s*\\.\\s*[\\w$]+)*)(\\s*\\.\\s*\\*)?\\s*;?\\s*");
     /** Text blocks, strings, chars and comments are skipped; what is left of a cell's words are names. */
+    /** A name after a dot ({@code ai.djl.ndarray.NDArray}, {@code x.Shape}) is qualified: no import resolves it. */
     private static final Pattern WORDS = Pattern.compile(CellNames.COMMENTS_AND_STRINGS.pattern()
-            + "|([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)");
+            + "|(?<!\\.\\s{0,8})([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)");
 
     private final Supplier<ClassLoader> loader;
     private final Supplier<List<String>> classPath;

@@ -72,10 +72,15 @@ public final class NotebookInterpreter implements Interpreter {
     public void sessionReady() {
         if (started) return;
         started = true;
+        // start-up was busy: a cell queued behind it starts now, before background work sees the kernel idle
+        idleSinceNanos = System.nanoTime();
         forEachListener(KernelListener::kernelStarted);
     }
 
-    /** When the last cell ended (System.nanoTime), or Long.MAX_VALUE while one runs, magics included. */
+    /**
+     * When the session became ready or the last cell ended (System.nanoTime), or Long.MAX_VALUE while one runs,
+     * magics included.
+     */
     public long idleSinceNanos() {
         return idleSinceNanos;
     }
@@ -228,6 +233,12 @@ public final class NotebookInterpreter implements Interpreter {
         @Override
         public void addImports(List<String> importLines) throws EvalException {
             java.addImports(importLines);
+        }
+
+        @Override
+        public long idleMillis() {
+            long since = idleSinceNanos;
+            return since == Long.MAX_VALUE ? 0 : (System.nanoTime() - since) / 1_000_000;
         }
 
         @Override
