@@ -681,3 +681,26 @@ def test_copy_to_globals_declares_the_local_with_its_static_type(java):
     assert variables["sum"]["value"] == "10"
     # no cell paused: nothing to copy from
     assert dbg.request("copyToGlobals", srcVariableName="i", dstVariableName="k", srcFrameId=frame)["success"] is False
+
+
+def test_breakpoints_sent_again_while_the_cell_runs_keep_its_later_statements(java):
+    """JupyterLab sends dumpCell, debugInfo and setBreakpoints for a cell again while it runs on between two of its
+    snippets: a breakpoint on a statement whose snippet is not compiled yet must stay (it used to be refused as a
+    line without code, so the cell ran past it)."""
+    km, kc, dbg = java
+    dbg.start()
+    path, bps = dbg.breakpoints(STATEMENTS, 2, 3)
+    assert [b["verified"] for b in bps] == [True, True]
+    dbg.ok("configurationDone")
+    msg_id = kc.execute(STATEMENTS)
+    thread = dbg.event("stopped")["body"]["threadId"]
+    assert dbg.top_frame(thread)["line"] == 2
+    dbg.ok("debugInfo")
+    _, again = dbg.breakpoints(STATEMENTS, 2, 3)
+    assert [b["verified"] for b in again] == [True, True], again
+    dbg.ok("continue", threadId=thread)
+    stopped = dbg.event("stopped")["body"]
+    assert stopped["reason"] == "breakpoint"
+    assert dbg.top_frame(stopped["threadId"])["line"] == 3
+    dbg.ok("continue", threadId=stopped["threadId"])
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"

@@ -277,7 +277,6 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
                     + "then set breakpoints at the path it returns");
         }
         String[] cellLines = code.split("\n", -1);
-        Set<Integer> compiled = e.linesWithCode(path);
         Set<Integer> lines = new TreeSet<>();
         JsonArray result = new JsonArray();
         JsonArray wanted = args.has("breakpoints") ? args.getAsJsonArray("breakpoints") : new JsonArray();
@@ -287,7 +286,7 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
             String problem = null;
             if (line < 1 || line > cellLines.length) {
                 problem = "line " + line + " is outside the cell (it has " + cellLines.length + " lines)";
-            } else if (!holdsCode(cellLines[line - 1]) || (!compiled.isEmpty() && !compiled.contains(line))) {
+            } else if (!holdsCode(cellLines[line - 1]) || e.holdsNoCode(path, line)) {
                 problem = "line " + line + " of the cell holds no code to stop at";
             }
             bp.addProperty("id", breakpointIds.incrementAndGet());

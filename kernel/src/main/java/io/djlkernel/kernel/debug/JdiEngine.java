@@ -134,15 +134,27 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         return breakpoints;
     }
 
-    /** Cell lines that hold code in a class already compiled from the cell (empty while none is). */
-    Set<Integer> linesWithCode(String path) {
-        Set<Integer> lines = new TreeSet<>();
+    /**
+     * Whether a line of the cell surely holds no code: a class compiled from the cell spans it and none has code on
+     * it. A line no compiled class spans may belong to a snippet not compiled yet: JupyterLab sends a cell's
+     * breakpoints again while it runs (between two snippets), and those of its later statements must stay.
+     */
+    boolean holdsNoCode(String path, int line) {
+        boolean spanned = false;
         for (SnippetLines of : sources.classesOf(path)) {
+            int first = Integer.MAX_VALUE;
+            int last = 0;
             for (int classLine = 1; classLine < of.cellLines().length; classLine++) {
-                if (of.cellLine(classLine) > 0) lines.add(of.cellLine(classLine));
+                int cellLine = of.cellLine(classLine);
+                if (cellLine == line) return false;
+                if (cellLine > 0) {
+                    first = Math.min(first, cellLine);
+                    last = Math.max(last, cellLine);
+                }
             }
+            spanned |= first <= line && line <= last;
         }
-        return lines;
+        return spanned;
     }
 
     @Override
