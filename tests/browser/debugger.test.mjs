@@ -119,7 +119,7 @@ async function showScope(name) {
 const stepOver = () => page.locator('.jp-DebuggerSidebar [data-command="debugger:next"]').first().click();
 const cont = () => page.locator('.jp-DebuggerSidebar [data-command="debugger:continue"]').first().click();
 
-test('a breakpoint in a Java cell stops it; variables, step over and continue work from the debugger panel', async () => {
+test('a breakpoint in a Java cell stops it; variables, step over, copy to globals and continue work from the debugger panel', async () => {
   await runWithBreakpoint('debugging.ipynb', 2);
 
   // stopped on line 2: the line is highlighted, the call stack shows the cell, the cell is still running
@@ -144,11 +144,29 @@ test('a breakpoint in a Java cell stops it; variables, step over and continue wo
   assert.equal((await cell().locator('.jp-OutputArea-output').allTextContents()).join('').trim(), '', 'nothing printed before line 3 ran');
   await shot('debugger.png');
 
+  // the loop's local b to the session: select it, then "Copy Variable to Globals" from its context menu (offered
+  // because debugInfo says copyToGlobals); the Globals scope lists it at once
+  const local = page.locator('.jp-DebuggerVariables-body .jp-TreeItem', { has: page.locator('.jp-DebuggerVariables-name', { hasText: /^b$/ }) }).first();
+  await local.click();
+  await local.click({ button: 'right' });
+  await page.locator('.lm-Menu-item', { hasText: 'Copy Variable to Globals' }).click();
+  await showScope('Globals');
+  await waitFor('b = 2 in the Globals', async () => /\b2\b/.test((await shownVariables()).b ?? ''));
+
   await cont();
   await waitFor('the cell to finish', async () => /\[\d+\]/.test(await cell().locator('.jp-InputPrompt').textContent()));
   assert.equal((await cell().locator('.jp-OutputArea').textContent()).trim(), '2');
   assert.deepEqual(await stoppedLines(), []);
   assert.equal(await page.locator('.jp-DebuggerCallstackFrame').count(), 0);
+
+  // a new cell below uses the copied b
+  await cell().locator('.jp-InputPrompt').click(); // the cell in command mode
+  await page.keyboard.press('b');
+  const next = page.locator('.jp-Notebook .jp-CodeCell').nth(1);
+  await next.locator('.jp-InputArea-editor').click();
+  await page.keyboard.type('System.out.println(b * 10);');
+  await page.keyboard.press('Control+Enter');
+  await waitFor('the new cell to print 20', async () => (await next.locator('.jp-OutputArea').textContent()).trim() === '20');
 });
 
 test('step over goes on from one top-level statement of a cell to the next, with no breakpoint there', async () => {
