@@ -482,7 +482,6 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         thread.resume();
     }
 
-    /** @param lines the snippet the stepping thread runs (null: none of a cell's) */
     /** The snippet a cell thread runs: its bottom cell frame's (the top may be a method an earlier cell declared). */
     private SnippetLines runningSnippet(ThreadReference thread) throws IncompatibleThreadStateException {
         SnippetLines running = null;
@@ -493,6 +492,7 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         return running;
     }
 
+    /** @param lines the snippet the stepping thread runs (null: none of a cell's) */
     private void step(ThreadReference thread, Integer depth, Integer fromCellLine, SnippetLines lines) {
         long threadId = thread.uniqueID();
         {
