@@ -167,6 +167,28 @@ def stdout_of(kc, msg_id, timeout=10):
     return text
 
 
+def run_on(kc, dbg, msg_id, timeout=30):
+    """Reads IOPub until the cell msg_id is idle: its stdout, and the debug events that came meanwhile (kept in
+    dbg.events too). Waiting for an event alone would drop the cell's output."""
+    text, events = "", []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=0.5)
+        except Empty:
+            continue
+        if msg["msg_type"] == "debug_event":
+            events.append(msg["content"])
+            dbg.events.append(msg["content"])
+        elif msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        elif msg["msg_type"] == "stream":
+            text += msg["content"]["text"]
+        elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return text, events
+    raise TimeoutError(f"cell {msg_id} did not end within {timeout} s (debug events: {events})")
+
+
 def paused_in(dbg, kc, code, path_lines, setup=()):
     """Runs code with breakpoints set beforehand; returns (msg_id, thread id) once it stopped."""
     for cell, lines in path_lines:
@@ -497,3 +519,188 @@ def test_message_shapes_match_ipykernel():
     python_cell = "a = 3\nb = a * 2\nprint(b)"
     assert ref["dumpCell"]["body"]["sourcePath"] == (
         f"{ref_info['tmpFilePrefix']}{murmur2(python_cell, ref_info['hashSeed'])}{ref_info['tmpFileSuffix']}")
+
+
+# --- stepping from one top-level statement of a cell to the next (each is a JShell snippet on its own thread) ---
+
+STATEMENTS = "int a = 1;\nint b = a + 1;\nSystem.out.println(b);"
+
+
+def test_next_goes_on_to_the_next_statement_of_the_cell(java):
+    km, kc, dbg = java
+    dbg.start()
+    path, _ = dbg.breakpoints(STATEMENTS, 2)  # none on line 3
+    dbg.ok("configurationDone")
+    run(kc, "1 + 1")
+    # idle for a moment: the javac warm-up's throwaway JShell, in the kernel's JVM, names its classes REPL.$JShell$N
+    # too; the step must stop in the cell's class, not in the warm-up's class of the same name
+    time.sleep(3)
+    msg_id = kc.execute(STATEMENTS)
+    first = dbg.event("stopped")["body"]["threadId"]
+    assert dbg.top_frame(first)["line"] == 2
+    dbg.ok("next", threadId=first)
+    stopped = dbg.event("stopped")["body"]
+    assert stopped["reason"] == "step"
+    thread = stopped["threadId"]
+    assert dbg.ok("debugInfo")["stoppedThreads"] == [thread]
+    frame = dbg.top_frame(thread)
+    assert (frame["line"], frame["source"]["path"]) == (3, path)
+    globals_ = dbg.scope(frame["id"], "Globals")
+    assert globals_["a"]["value"] == "1" and globals_["b"]["value"] == "2"
+    assert stdout_of(kc, msg_id, timeout=1) == ""  # line 3 has not run
+    dbg.ok("continue", threadId=thread)
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"
+    assert stdout_of(kc, msg_id).strip() == "2"
+
+
+def test_step_into_goes_on_to_the_next_statement_and_out_of_a_method(java):
+    km, kc, dbg = java
+    dbg.start()
+    run(kc, TWICE)
+    path, _ = dbg.breakpoints(USE_TWICE, 1)
+    dbg.ok("configurationDone")
+    msg_id = kc.execute(USE_TWICE)
+    first = dbg.event("stopped")["body"]["threadId"]
+    assert dbg.top_frame(first)["line"] == 1
+    # line 1 calls nothing: step into goes on to line 2, the next statement, on its own thread
+    dbg.ok("stepIn", threadId=first)
+    stopped = dbg.event("stopped")["body"]
+    assert stopped["reason"] == "step" and stopped["threadId"] != first
+    second = stopped["threadId"]
+    frame = dbg.top_frame(second)
+    assert (frame["line"], frame["source"]["path"]) == (2, path)
+    assert dbg.scope(frame["id"], "Globals")["a"]["value"] == "3"
+    # line 2 calls twice, declared in an earlier cell: into it, and out again into the calling cell
+    dbg.ok("stepIn", threadId=second)
+    dbg.event("stopped")
+    frames = dbg.ok("stackTrace", threadId=second)["stackFrames"]
+    assert frames[0]["name"].startswith("twice") and frames[0]["source"]["path"] == dbg.dump(TWICE)
+    dbg.ok("stepOut", threadId=second)
+    assert dbg.event("stopped")["body"]["threadId"] == second
+    assert (dbg.top_frame(second)["line"], dbg.top_frame(second)["source"]["path"]) == (2, path)
+    # the rest of line 2 (b = twice's result), then line 3 on the next thread
+    dbg.ok("next", threadId=second)
+    third = dbg.event("stopped")["body"]["threadId"]
+    assert third != second
+    frame = dbg.top_frame(third)
+    assert frame["line"] == 3
+    assert dbg.scope(frame["id"], "Globals")["b"]["value"] == "6"
+    dbg.ok("continue", threadId=third)
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"
+    assert stdout_of(kc, msg_id).strip() == "x6"
+
+
+def test_step_off_the_last_statement_ends_the_step(java):
+    km, kc, dbg = java
+    dbg.start()
+    dbg.breakpoints(STATEMENTS, 3)
+    dbg.ok("configurationDone")
+    msg_id = kc.execute(STATEMENTS)
+    thread = dbg.event("stopped")["body"]["threadId"]
+    assert dbg.top_frame(thread)["line"] == 3
+    dbg.ok("next", threadId=thread)
+    out, events = run_on(kc, dbg, msg_id)
+    assert out.strip() == "2"
+    assert [(e["event"], e["body"]["threadId"]) for e in events] == [("continued", thread)]
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"
+    # the step ended with the cell: the same cell again, without breakpoints, runs through
+    dbg.breakpoints(STATEMENTS)
+    msg_id = kc.execute(STATEMENTS)
+    out, events = run_on(kc, dbg, msg_id)
+    assert out.strip() == "2" and events == []
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"
+    assert dbg.ok("debugInfo")["stoppedThreads"] == []
+
+
+def test_step_out_of_a_statement_and_continue_let_the_cell_run_on(java):
+    km, kc, dbg = java
+    dbg.start()
+    code = "int a = 1;\nint b = a + 1;\nint c = b + 1;\nSystem.out.println(c);"
+    dbg.breakpoints(code, 1)
+    dbg.ok("configurationDone")
+    msg_id = kc.execute(code)
+    thread = dbg.event("stopped")["body"]["threadId"]
+    # step out of the cell's own code: nothing to return to in the cell, so it runs on
+    dbg.ok("stepOut", threadId=thread)
+    out, events = run_on(kc, dbg, msg_id)
+    assert out.strip() == "3"
+    assert [(e["event"], e["body"]["threadId"]) for e in events] == [("continued", thread)]
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"
+    assert dbg.ok("debugInfo")["stoppedThreads"] == []
+
+
+# --- copyToGlobals: JupyterLab's "Copy Variable to Globals" on a paused frame's local ---
+
+def test_copy_to_globals_declares_the_local_with_its_static_type(java):
+    km, kc, dbg = java
+    info = dbg.start()
+    assert info["copyToGlobals"] is True  # what JupyterLab reads to offer "Copy Variable to Globals"
+    run(kc, "record Point(int x, int y) { }")
+    code = ("for (int i = 7; i < 8; i++) {\n"
+            "    java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(\"a\"));\n"
+            "    Point p = new Point(1, 2);\n"
+            "    System.out.println(p.x());\n"
+            "}")
+    msg_id, stopped = paused_in(dbg, kc, code, [(code, [4])])
+    thread = stopped["body"]["threadId"]
+    frame = dbg.top_frame(thread)["id"]
+
+    copied = dbg.ok("copyToGlobals", srcVariableName="i", dstVariableName="k", srcFrameId=frame)
+    assert copied["value"] == "7" and copied["type"] == "int"
+    assert "when the paused cell" in copied["message"]
+    dbg.ok("copyToGlobals", srcVariableName="names", dstVariableName="names", srcFrameId=frame)
+    dbg.ok("copyToGlobals", srcVariableName="p", dstVariableName="p", srcFrameId=frame)
+    # the variables panel lists them at once, as JupyterLab asks for the scopes again after the copy
+    globals_ = dbg.scope(frame, "Globals")
+    assert globals_["k"]["value"] == "7" and "p" in globals_ and "names" in globals_
+
+    bad_name = dbg.request("copyToGlobals", srcVariableName="i", dstVariableName="1k", srcFrameId=frame)
+    assert bad_name["success"] is False and "Java identifier" in bad_name["message"]
+    keyword = dbg.request("copyToGlobals", srcVariableName="i", dstVariableName="class", srcFrameId=frame)
+    assert keyword["success"] is False and "not a keyword" in keyword["message"]
+    no_local = dbg.request("copyToGlobals", srcVariableName="nope", dstVariableName="nope", srcFrameId=frame)
+    assert no_local["success"] is False and "no variable 'nope'" in no_local["message"]
+    assert "names" in no_local["message"]  # it lists what the frame has
+    no_frame = dbg.request("copyToGlobals", srcVariableName="i", dstVariableName="k2", srcFrameId=9999)
+    assert no_frame["success"] is False and "stackTrace" in no_frame["message"]
+    missing = dbg.request("copyToGlobals", srcVariableName="i")
+    assert missing["success"] is False and "dstVariableName" in missing["message"]
+
+    dbg.ok("continue", threadId=thread)
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"
+    assert stdout_of(kc, msg_id).strip() == "1"
+    # the next cell uses them with their static types: names is a List<String> (List.of assigns to it, get(0) is a
+    # String), p a Point, k an int; the values are the paused frame's
+    use = 'names = java.util.List.of(names.get(0) + "b");\nString first = names.get(0);\nint sum = p.x() + p.y() + k;\nSystem.out.println(first + " " + sum);'
+    msg_id = kc.execute(use)
+    reply = reply_to(kc, msg_id)["content"]
+    assert reply["status"] == "ok", reply
+    assert stdout_of(kc, msg_id).strip() == "ab 10"
+    variables = {v["name"]: v for v in dbg.ok("inspectVariables")["variables"]}
+    assert variables["k"]["type"] == "int" and variables["k"]["value"] == "7"
+    assert variables["sum"]["value"] == "10"
+    # no cell paused: nothing to copy from
+    assert dbg.request("copyToGlobals", srcVariableName="i", dstVariableName="k", srcFrameId=frame)["success"] is False
+
+
+def test_breakpoints_sent_again_while_the_cell_runs_keep_its_later_statements(java):
+    """JupyterLab sends dumpCell, debugInfo and setBreakpoints for a cell again while it runs on between two of its
+    snippets: a breakpoint on a statement whose snippet is not compiled yet must stay (it used to be refused as a
+    line without code, so the cell ran past it)."""
+    km, kc, dbg = java
+    dbg.start()
+    path, bps = dbg.breakpoints(STATEMENTS, 2, 3)
+    assert [b["verified"] for b in bps] == [True, True]
+    dbg.ok("configurationDone")
+    msg_id = kc.execute(STATEMENTS)
+    thread = dbg.event("stopped")["body"]["threadId"]
+    assert dbg.top_frame(thread)["line"] == 2
+    dbg.ok("debugInfo")
+    _, again = dbg.breakpoints(STATEMENTS, 2, 3)
+    assert [b["verified"] for b in again] == [True, True], again
+    dbg.ok("continue", threadId=thread)
+    stopped = dbg.event("stopped")["body"]
+    assert stopped["reason"] == "breakpoint"
+    assert dbg.top_frame(stopped["threadId"])["line"] == 3
+    dbg.ok("continue", threadId=stopped["threadId"])
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"

@@ -32,6 +32,9 @@ final class CellSourceMap implements SnippetObserver {
     interface Listener {
         /** The classes of {@code lines} are known now; {@code aboutToRun}: its code runs as soon as this returns. */
         void mapped(SnippetLines lines, boolean aboutToRun);
+
+        /** The code of the cell that ran has ended. */
+        void cellEnded();
     }
 
     private final Path folder;
@@ -122,6 +125,12 @@ final class CellSourceMap implements SnippetObserver {
     @Override
     public void compiled(SnippetLines lines) {
         register(lines, false);
+    }
+
+    @Override
+    public void cellEnded() {
+        Listener l = listener;
+        if (l != null) l.cellEnded();
     }
 
     private void register(SnippetLines lines, boolean aboutToRun) {

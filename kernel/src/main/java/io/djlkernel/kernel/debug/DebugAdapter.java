@@ -160,8 +160,7 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
             case "richInspectVariables":
                 return richInspectVariables(args);
             case "copyToGlobals":
-                throw new Refusal("copyToGlobals is not supported by this kernel: a paused cell holds JShell, which "
-                        + "would have to declare the new variable");
+                return copyToGlobals(args);
             case "modules":
                 JsonObject modules = new JsonObject();
                 modules.add("modules", new JsonArray());
@@ -174,7 +173,7 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
                 throw new Refusal("unknown debug command '" + command + "': this kernel answers debugInfo, initialize, "
                         + "attach, configurationDone, dumpCell, setBreakpoints, setExceptionBreakpoints, threads, "
                         + "stackTrace, scopes, variables, evaluate, continue, next, stepIn, stepOut, pause, source, "
-                        + "inspectVariables, richInspectVariables, disconnect");
+                        + "inspectVariables, richInspectVariables, copyToGlobals, modules, disconnect");
         }
     }
 
@@ -209,7 +208,7 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
         JsonArray exceptionPaths = new JsonArray();
         exceptionPaths.add("Java Exceptions");
         body.add("exceptionPaths", exceptionPaths);
-        body.addProperty("copyToGlobals", false);
+        body.addProperty("copyToGlobals", true); // JupyterLab's "Copy Variable to Globals" (ipykernel says so too)
         return body;
     }
 
@@ -278,7 +277,6 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
                     + "then set breakpoints at the path it returns");
         }
         String[] cellLines = code.split("\n", -1);
-        Set<Integer> compiled = e.linesWithCode(path);
         Set<Integer> lines = new TreeSet<>();
         JsonArray result = new JsonArray();
         JsonArray wanted = args.has("breakpoints") ? args.getAsJsonArray("breakpoints") : new JsonArray();
@@ -288,7 +286,7 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
             String problem = null;
             if (line < 1 || line > cellLines.length) {
                 problem = "line " + line + " is outside the cell (it has " + cellLines.length + " lines)";
-            } else if (!holdsCode(cellLines[line - 1]) || (!compiled.isEmpty() && !compiled.contains(line))) {
+            } else if (!holdsCode(cellLines[line - 1]) || e.holdsNoCode(path, line)) {
                 problem = "line " + line + " of the cell holds no code to stop at";
             }
             bp.addProperty("id", breakpointIds.incrementAndGet());
@@ -458,7 +456,13 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
         return v;
     }
 
-    /** The session's variables: the static fields of the newest class of each variable JShell declared. */
+    /** Variables copied to globals while the cell that holds JShell is paused, until they are declared. */
+    private final Map<String, ValueView.Child> copies = new LinkedHashMap<>();
+
+    /**
+     * The session's variables: the static fields of the newest class of each variable JShell declared, and those
+     * copied to globals that the paused cell has not let JShell declare yet.
+     */
     private Map<String, ValueView.Child> globals() throws Exception {
         Map<String, ValueView.Child> globals = new LinkedHashMap<>();
         ClassLoader cells = interpreter.get().classLoader();
@@ -483,6 +487,9 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
                 }
                 globals.put(field.getName(), new ValueView.Child(field.getName(), value, field.getType().getTypeName()));
             }
+        }
+        synchronized (copies) {
+            copies.forEach(globals::put);
         }
         return globals;
     }
@@ -547,6 +554,54 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
         }
         JsonObject body = new JsonObject();
         body.addProperty("allThreadsContinued", all);
+        return body;
+    }
+
+    /**
+     * JupyterLab's "Copy Variable to Globals": the paused frame's local becomes a session variable of the same
+     * static type. The value is taken now (the object itself, through JDI); the paused cell holds JShell, so the
+     * variable is declared when the cell's code ends, and the next cell sees it. Meanwhile Globals list it.
+     */
+    private JsonObject copyToGlobals(JsonObject args) throws Exception {
+        String from = Json.string(args, "srcVariableName", null);
+        String to = Json.string(args, "dstVariableName", null);
+        if (from == null || to == null || !args.has("srcFrameId")) {
+            throw new Refusal("copyToGlobals needs arguments.srcVariableName, dstVariableName and srcFrameId");
+        }
+        if (!javax.lang.model.SourceVersion.isIdentifier(to) || javax.lang.model.SourceVersion.isKeyword(to)
+                || to.startsWith("$")) {
+            throw new Refusal("'" + to + "' is not a name a session variable can have: use a Java identifier "
+                    + "(letters, digits, _; not a keyword, not starting with $)");
+        }
+        int frameId = args.get("srcFrameId").getAsInt();
+        Object frame = handles.get(frameId);
+        if (!(frame instanceof JdiEngine.Frame f)) {
+            throw new Refusal("no paused cell frame " + frameId + ": copyToGlobals copies a local of a frame that "
+                    + "stackTrace gave while the cell is paused");
+        }
+        JdiEngine e = engine();
+        Map<String, List<String>> types = e.sourceTypes(f);
+        if (!types.containsKey(from)) {
+            throw new Refusal("no variable '" + from + "' in frame " + frameId + " (its variables: "
+                    + String.join(", ", types.keySet()) + ")");
+        }
+        Object value = e.locals(f).get(from);
+        java.util.concurrent.CompletableFuture<String> declared = interpreter.get().declareVariable(to, types.get(from), value);
+        String type = types.get(from).get(0);
+        synchronized (copies) {
+            copies.put(to, new ValueView.Child(to, value, type));
+        }
+        declared.whenComplete((t, failed) -> {
+            synchronized (copies) {
+                copies.remove(to);
+            }
+        });
+        JsonObject body = new JsonObject();
+        body.addProperty("value", values.text(value));
+        body.addProperty("type", type);
+        body.addProperty("variablesReference", 0);
+        body.addProperty("message", to + " is declared in the session (" + type + ") when the paused cell's code "
+                + "ends: the next cell can use it");
         return body;
     }
 

@@ -55,6 +55,12 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JdiEngine.class.getName());
     static final String FILTER_RAISED = "raised";
     static final String FILTER_UNCAUGHT = "uncaught";
+    /**
+     * The class loader of the session's cell classes. JShell names every snippet class REPL.$JShell$N, so the javac
+     * warm-up's throwaway JShell (JavacWarmup, in this JVM too) makes classes of the same names: only classes of
+     * this loader are the cells'.
+     */
+    private static final String CELL_LOADER = "io.djlkernel.kernel.eval.SnippetClassLoader";
 
     /** What the engine reports (the adapter turns these into debug_event messages). */
     interface Events {
@@ -82,8 +88,13 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
     private final Map<Long, ExceptionRequest> exceptionRequests = new ConcurrentHashMap<>();
     private volatile Set<String> exceptionFilters = Set.of();
     private volatile ThreadStartRequest threadStarts;
-    /** A step ran off the end of a snippet of this cell: stop at the first line of its next snippet. */
+    /**
+     * A step ran off the end of a snippet of this cell (each top-level statement is a snippet on a thread of its
+     * own): the step goes on at the first line of the cell's next snippet that runs, until the cell ends.
+     */
     private volatile String stepIntoNextSnippetOf;
+    /** Orders a stepping thread's end against the end of its cell and the start of the next snippet. */
+    private final Object carryOver = new Object();
     /** An interrupt came: nothing stops until the next cell starts. */
     private volatile boolean interrupted;
     /** Pause came while no cell thread ran: stop the next snippet at its first line. */
@@ -123,27 +134,42 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         return breakpoints;
     }
 
-    /** Cell lines that hold code in a class already compiled from the cell (empty while none is). */
-    Set<Integer> linesWithCode(String path) {
-        Set<Integer> lines = new TreeSet<>();
+    /**
+     * Whether a line of the cell surely holds no code: a class compiled from the cell spans it and none has code on
+     * it. A line no compiled class spans may belong to a snippet not compiled yet: JupyterLab sends a cell's
+     * breakpoints again while it runs (between two snippets), and those of its later statements must stay.
+     */
+    boolean holdsNoCode(String path, int line) {
+        boolean spanned = false;
         for (SnippetLines of : sources.classesOf(path)) {
+            int first = Integer.MAX_VALUE;
+            int last = 0;
             for (int classLine = 1; classLine < of.cellLines().length; classLine++) {
-                if (of.cellLine(classLine) > 0) lines.add(of.cellLine(classLine));
+                int cellLine = of.cellLine(classLine);
+                if (cellLine == line) return false;
+                if (cellLine > 0) {
+                    first = Math.min(first, cellLine);
+                    last = Math.max(last, cellLine);
+                }
             }
+            spanned |= first <= line && line <= last;
         }
-        return lines;
+        return spanned;
     }
 
     @Override
     public void mapped(SnippetLines lines, boolean aboutToRun) {
         if (aboutToRun) {
             interrupted = false;
-            // the death event of the cell's last thread may come later than its next snippet: look now
-            for (StepRequest step : List.copyOf(steps.values())) {
-                if (hasEnded(step.thread())) threadDied(step.thread());
+            String steppingCell;
+            synchronized (carryOver) {
+                // the death event of the cell's last thread may come later than its next snippet: look now
+                for (StepRequest step : List.copyOf(steps.values())) {
+                    if (hasEnded(step.thread())) threadDied(step.thread(), true);
+                }
+                steppingCell = stepIntoNextSnippetOf;
+                stepIntoNextSnippetOf = null;
             }
-            String steppingCell = stepIntoNextSnippetOf;
-            stepIntoNextSnippetOf = null;
             if (pauseNextRun) {
                 pauseNextRun = false;
                 stopAtFirstLine(lines.className(), "pause");
@@ -154,13 +180,25 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         reinstall(lines.className());
     }
 
+    /** The cell's code has ended (its last snippet ran, or it stopped): a step carried over ends with it. */
+    @Override
+    public void cellEnded() {
+        synchronized (carryOver) {
+            // the death event of its last thread may come later: that step ends here, it has nowhere to go on
+            for (StepRequest step : List.copyOf(steps.values())) {
+                if (hasEnded(step.thread())) threadDied(step.thread(), false);
+            }
+            stepIntoNextSnippetOf = null;
+        }
+    }
+
     private synchronized void reinstall(String wrapper) {
         List<BreakpointRequest> old = installed.remove(wrapper);
         if (old != null) requests.deleteEventRequests(old);
         List<ReferenceType> prepared = types.get(wrapper);
         if (prepared == null) {
             // compiled before the debugger started: look it (and its nested classes) up once
-            List<ReferenceType> found = vm.classesByName(wrapper);
+            List<ReferenceType> found = cellClassesNamed(wrapper);
             if (found.isEmpty()) return;
             prepared = new java.util.concurrent.CopyOnWriteArrayList<>(found);
             for (ReferenceType outer : found) nestedIn(outer, prepared);
@@ -204,8 +242,23 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         }
     }
 
+    /** The session's cell classes of this name (there is one; the warm-up's JShell may have another). */
+    private List<ReferenceType> cellClassesNamed(String name) {
+        List<ReferenceType> cells = new ArrayList<>();
+        for (ReferenceType type : vm.classesByName(name)) if (isCellClass(type)) cells.add(type);
+        return cells;
+    }
+
+    private static boolean isCellClass(ReferenceType type) {
+        try {
+            return type.classLoader() != null && type.classLoader().referenceType().name().equals(CELL_LOADER);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     private void stopAtFirstLine(String wrapper, String reason) {
-        for (ReferenceType type : vm.classesByName(wrapper)) {
+        for (ReferenceType type : cellClassesNamed(wrapper)) {
             for (Method method : type.methodsByName("do_it$")) {
                 try {
                     for (Location location : method.allLineLocations()) {
@@ -342,7 +395,7 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
                 // JShell spreads one cell line over several class lines (a variable's field and its initializer):
                 // step again; the event set's resume lets the thread go
                 step(step.thread(), (Integer) step.request().getProperty("depth"),
-                        (Integer) step.request().getProperty("cellLine"));
+                        (Integer) step.request().getProperty("cellLine"), cellLinesOf((StepRequest) step.request()));
                 return false;
             }
             return stop(step.thread(), step.request().getProperty("pause") != null ? "pause" : "step", null);
@@ -353,7 +406,9 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
             return false;
         }
         if (event instanceof ThreadDeathEvent death) {
-            threadDied(death.thread());
+            synchronized (carryOver) {
+                threadDied(death.thread(), true);
+            }
             return false;
         }
         return false;
@@ -361,7 +416,7 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
 
     private void prepared(ReferenceType type) {
         String wrapper = CellSourceMap.wrapperOf(type.name());
-        if (wrapper == null) return;
+        if (wrapper == null || !isCellClass(type)) return;
         types.computeIfAbsent(wrapper, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(type);
         install(type);
     }
@@ -383,21 +438,24 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         }
     }
 
-    /** The cell the stepping thread was in when the step began. */
+    /** The snippet the stepping thread runs. */
     private static SnippetLines cellLinesOf(StepRequest step) {
         return (SnippetLines) step.getProperty("lines");
     }
 
-    private void threadDied(ThreadReference thread) {
+    /** @param cellGoesOn whether the cell may have more snippets to run (a step then goes on in the next) */
+    private void threadDied(ThreadReference thread, boolean cellGoesOn) {
         long id = thread.uniqueID();
         ExceptionRequest exceptions = exceptionRequests.remove(id);
         if (exceptions != null) requests.deleteEventRequest(exceptions);
         StepRequest step = steps.remove(id);
         if (step != null) {
             requests.deleteEventRequest(step);
-            // "next" at a snippet's end goes on in the same cell's next snippet, if it has one
+            // next or step into at a snippet's end goes on in the same cell's next snippet, if it has one (mapped);
+            // a step out of the cell's own code lets the cell run on, as continue does
             SnippetLines lines = cellLinesOf(step);
-            stepIntoNextSnippetOf = interrupted || lines == null ? null : lines.cellCode();
+            boolean out = Integer.valueOf(StepRequest.STEP_OUT).equals(step.getProperty("depth"));
+            stepIntoNextSnippetOf = !cellGoesOn || interrupted || lines == null || out ? null : lines.cellCode();
             events.continued(id);
         }
     }
@@ -415,19 +473,27 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         ThreadReference thread = paused.remove(threadId);
         if (thread == null) throw new IllegalStateException("thread " + threadId + " is not paused");
         Integer cellLine = null;
-        SnippetLines lines = null;
         if (depth != null && thread.frameCount() > 0) {
             Location at = thread.frame(0).location();
-            lines = sources.lines(at.declaringType().name());
+            SnippetLines lines = sources.lines(at.declaringType().name());
             cellLine = lines == null ? null : lines.cellLine(at.lineNumber());
         }
-        if (depth != null) step(thread, depth, cellLine);
-        StepRequest made = steps.get(threadId);
-        if (made != null && lines != null) made.putProperty("lines", lines);
+        if (depth != null) step(thread, depth, cellLine, runningSnippet(thread));
         thread.resume();
     }
 
-    private void step(ThreadReference thread, Integer depth, Integer fromCellLine) {
+    /** The snippet a cell thread runs: its bottom cell frame's (the top may be a method an earlier cell declared). */
+    private SnippetLines runningSnippet(ThreadReference thread) throws IncompatibleThreadStateException {
+        SnippetLines running = null;
+        for (StackFrame frame : thread.frames()) {
+            SnippetLines lines = sources.lines(frame.location().declaringType().name());
+            if (lines != null) running = lines;
+        }
+        return running;
+    }
+
+    /** @param lines the snippet the stepping thread runs (null: none of a cell's) */
+    private void step(ThreadReference thread, Integer depth, Integer fromCellLine, SnippetLines lines) {
         long threadId = thread.uniqueID();
         {
             StepRequest old = steps.remove(threadId);
@@ -444,6 +510,7 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
             }
             step.putProperty("frames", frames);
             if (fromCellLine != null) step.putProperty("cellLine", fromCellLine);
+            if (lines != null) step.putProperty("lines", lines);
             step.enable();
             steps.put(threadId, step);
         }
@@ -565,6 +632,24 @@ final class JdiEngine implements CellSourceMap.Listener, AutoCloseable {
         Map<String, String> types = new LinkedHashMap<>();
         StackFrame stackFrame = frame.thread().frame(frame.index());
         for (LocalVariable variable : stackFrame.visibleVariables()) types.put(variable.name(), variable.typeName());
+        return types;
+    }
+
+    /**
+     * A frame's visible locals as a cell would declare them: the generic type where it has no type variable, then
+     * the erased one (e.g. {@code java.util.List<java.lang.String>}, {@code java.util.List}).
+     */
+    Map<String, List<String>> sourceTypes(Frame frame) throws IncompatibleThreadStateException, AbsentInformationException {
+        Map<String, List<String>> types = new LinkedHashMap<>();
+        StackFrame stackFrame = frame.thread().frame(frame.index());
+        for (LocalVariable variable : stackFrame.visibleVariables()) {
+            List<String> candidates = new ArrayList<>();
+            String generic = SourceTypes.ofSignature(variable.genericSignature());
+            if (generic != null) candidates.add(generic);
+            String erased = SourceTypes.ofTypeName(variable.typeName());
+            if (!candidates.contains(erased)) candidates.add(erased);
+            types.put(variable.name(), candidates);
+        }
         return types;
     }
 

@@ -64,6 +64,19 @@ public interface Interpreter extends AutoCloseable {
     default void observeSnippets(SnippetObserver observer) {
     }
 
+    /**
+     * Makes {@code value} the session variable {@code name} (the debugger's copyToGlobals): an active variable of
+     * that name whose type takes it is assigned, else it is declared with the first of {@code types} (Java source
+     * types) that compiles, then the value's nearest public class, then Object. A running cell (paused in the
+     * debugger) holds the interpreter, so this happens when its code ends; with none running, before the next cell.
+     *
+     * @return completes with the variable's type once it is declared
+     */
+    default java.util.concurrent.CompletableFuture<String> declareVariable(String name, List<String> types, Object value) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this interpreter cannot declare variables for the debugger"));
+    }
+
     /** The session's variables, in declaration order. */
     List<Variable> variables();
 

@@ -75,6 +75,8 @@ public final class JShellInterpreter implements Interpreter {
 
     private record Origin(int snippetShift, int partOffset, String part, CellOrigin.Cell cell) {
     }
+    /** Variables the debugger copies into the session while a cell is paused: declared once JShell is free. */
+    private final CopiedVariables copied = new CopiedVariables();
 
     public JShellInterpreter() {
         this(List.of());
@@ -190,6 +192,7 @@ public final class JShellInterpreter implements Interpreter {
     public EvalResult eval(String code) throws EvalException {
         // no clearing here: an interrupt that came while this cell waited (for start-up, behind a magic) is its own
         try {
+            declareCopiedVariables(); // copied while no cell ran: before this cell, which may use them
             prepareImports(code);
             List<CellSplitter.Piece> pieces = CellSplitter.split(analysis, code, CellRuntime::isStopRequested);
             if (CellRuntime.isStopRequested()) throw errors.interrupted();
@@ -211,7 +214,26 @@ public final class JShellInterpreter implements Interpreter {
             return result;
         } finally {
             CellRuntime.clearStop();
+            SnippetObserver watching = observer;
+            if (watching != null) watching.cellEnded();
+            declareCopiedVariables();
         }
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<String> declareVariable(String name, List<String> types, Object value) {
+        return copied.add(name, types, value);
+    }
+
+    private void declareCopiedVariables() {
+        copied.declareAll(shell, snippet -> {
+            SnippetObserver watching = observer;
+            if (!(snippet instanceof VarSnippet) || watching == null) return;
+            // a class of its own, like a cell's: the debugger's Globals read the session's variables from those
+            String source = snippet.source();
+            watching.compiled(SnippetLines.of(analysis.wrapper(snippet), 0, 0, source,
+                    new CellOrigin.Cell(source, "copied to globals")));
+        });
     }
 
     private EvalResult run(CellSplitter.Piece piece, ErrorFormatter.Cell cell) throws EvalException {

@@ -10,4 +10,8 @@ public interface SnippetObserver {
 
     /** Classes of a cell's declarations (methods, classes, variables) were compiled, now or again. */
     void compiled(SnippetLines lines);
+
+    /** The code being evaluated (a cell's) has ended: its last snippet ran, or it stopped at an error. */
+    default void cellEnded() {
+    }
 }

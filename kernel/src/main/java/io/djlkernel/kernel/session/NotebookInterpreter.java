@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.ServiceLoader;
@@ -162,6 +163,11 @@ public final class NotebookInterpreter implements Interpreter {
     @Override
     public List<Variable> variables() {
         return java.variables();
+    }
+
+    @Override
+    public CompletableFuture<String> declareVariable(String name, List<String> types, Object value) {
+        return java.declareVariable(name, types, value);
     }
 
     @Override
