@@ -36,7 +36,10 @@ final class JitDirectives {
             if (in == null) throw new IOException(FILE_NAME + " is missing from the kernel jar");
             Files.copy(in, file);
         }
-        List<String> options = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + file);
+        // HotSpot announces the file on stdout ("1 compiler directives added") at every start, before anything else
+        // the kernel or a `--version` prints; -DisplayVMOutput drops such VM chatter (warnings and errors still show)
+        List<String> options = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + file,
+                "-XX:-DisplayVMOutput");
         if (acceptedBy(java, options)) return Optional.of(options);
         Files.deleteIfExists(file);
         return Optional.empty();

@@ -44,7 +44,10 @@ public final class DependencyMagics {
               model-zoo, ai.djl.huggingface:tokenizers, ...) resolve at the kernel's DJL version so they match the
               loaded API, also when a dependency asks another; pin a version with Maven's exact-version syntax:
                 %maven ai.djl:basicdataset:[0.23.0]
-              As an expression (var jars = %maven g:a:v) it returns the List<Path> of jars added.""";
+              As an expression (var jars = %maven g:a:v) it returns the List<Path> of jars added.
+              A request with fixed versions (no SNAPSHOT, range, LATEST or RELEASE) is answered from the last
+              resolution of the same request (kept in the local repository's .djl-kernel-resolutions folder) while
+              every jar it named is still there: a fresh kernel then skips Maven Resolver's second of start-up.""";
     static final String MAVEN_REPO_USAGE = """
             %mavenRepo ID URL
               Adds a Maven repository that later %maven and %loadFromPOM calls ask (after Maven Central).

@@ -49,6 +49,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -198,6 +199,17 @@ public final class MavenResolver implements AutoCloseable {
         if (early != null && early.wanted().isEmpty()) return new Resolution(List.of(), early.notices(), List.of());
         MavenSettings settings = MavenSettings.load(userSettings, globalSettings);
         Path localRepo = localRepository(settings);
+        List<RemoteRepository> declared = declaredRepositories(settings, request.repositories());
+        boolean offline = settings.offline();
+        Optional<String> cacheKey = early == null ? Optional.empty() : ResolutionCache.key(early.wanted(),
+                request.managed(), declared, localRepo, offline, provided.asMap(), onClassPath);
+        if (cacheKey.isPresent()) {
+            Optional<Resolution> kept = ResolutionCache.get(ResolutionCache.folder(localRepo), cacheKey.get());
+            if (kept.isPresent()) {
+                for (Artifact a : kept.get().artifacts()) onClassPath.put(fullKey(a), a.getVersion());
+                return kept.get();
+            }
+        }
         RepositorySystem repoSystem = system();
         SessionBuilderSupplier sessions = new SessionBuilderSupplier(repoSystem);
         Map<String, String> skipped = new ConcurrentHashMap<>();
@@ -207,8 +219,6 @@ public final class MavenResolver implements AutoCloseable {
         Set<String> pinned = new HashSet<>();
         DependencySelector selector = AndDependencySelector.newInstance(sessions.getDependencySelector(),
                 new AlreadyThereSelector(skipped, refused));
-        List<RemoteRepository> declared = declaredRepositories(settings, request.repositories());
-        boolean offline = settings.offline();
         try (RepositorySystemSession.CloseableSession session = sessions.get()
                 .withLocalRepositoryBaseDirectories(localRepo)
                 .setOffline(offline)
@@ -266,8 +276,10 @@ public final class MavenResolver implements AutoCloseable {
             refused.values().stream().sorted().forEach(notices::add);
             alignedDependencies.forEach((k, asked) -> notices.add(DjlArtifacts.alignedDependencyNotice(k, asked, djl.djlVersion())));
             pomProblems.forEach((artifact, problem) -> notices.add(problem));
+            Resolution resolution = new Resolution(files, notices, artifacts);
+            cacheKey.ifPresent(key -> ResolutionCache.put(ResolutionCache.folder(localRepo), key, resolution));
             for (Artifact a : artifacts) onClassPath.put(fullKey(a), a.getVersion());
-            return new Resolution(files, notices, artifacts);
+            return resolution;
         }
     }
 
@@ -373,6 +385,11 @@ public final class MavenResolver implements AutoCloseable {
         for (RemoteRepository r : added) byId.put(r.getId(), r);
         for (RemoteRepository r : extra) byId.putIfAbsent(r.getId(), r);
         return new ArrayList<>(byId.values());
+    }
+
+    /** Whether this resolver has started Maven Resolver's repository system (a kept answer does not need it). */
+    synchronized boolean repositorySystemStarted() {
+        return system != null;
     }
 
     private synchronized RepositorySystem system() {

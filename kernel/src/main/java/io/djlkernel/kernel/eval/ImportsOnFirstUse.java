@@ -39,8 +39,10 @@ import java.util.zip.ZipFile;
 final class ImportsOnFirstUse {
     private static final Pattern IMPORT = Pattern.compile(
             "\\s*import\\s+(static\\s+)?([\\w$]+(?:\\s*\\.\\s*[\\w$]+)*)(\\s*\\.\\s*\\*)?\\s*;?\\s*");
-    /** Text blocks, strings, chars and comments are skipped; what is left of a cell's words are names. */
-    /** A name after a dot ({@code ai.djl.ndarray.NDArray}, {@code x.Shape}) is qualified: no import resolves it. */
+    /**
+     * Text blocks, strings, chars and comments are skipped; what is left of a cell's words are names. A name after a
+     * dot ({@code ai.djl.ndarray.NDArray}, {@code x.Shape}) is qualified: no import resolves it.
+     */
     private static final Pattern WORDS = Pattern.compile(CellNames.COMMENTS_AND_STRINGS.pattern()
             + "|(?<!\\.\\s{0,8})([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)");
 
@@ -88,6 +90,25 @@ final class ImportsOnFirstUse {
         }
         lines.putIfAbsent(normalized(importLine), null);
         declarationByName = null;
+    }
+
+    /**
+     * Takes a cell's own on-demand import ({@code import java.nio.*;}) to be made on first use like the defaults, when
+     * the package is known here (else the cell compiles it, and javac says what is wrong). Made as a snippet it would
+     * be part of every later compile, and made mid-notebook it makes JShell recompile every earlier snippet. Names
+     * already imported keep their import, as single-type imports beat on-demand ones; a single-type or static import
+     * is left to the cell: it replaces an earlier import of the same name at once.
+     */
+    synchronized boolean addIfOnDemandAndKnown(String importLine) {
+        Matcher m = IMPORT.matcher(importLine);
+        if (!m.matches() || m.group(1) != null || m.group(3) == null) return false;
+        String line = normalized(importLine);
+        if (lines.containsKey(line)) return true;
+        Set<String> names = namesBroughtBy(line);
+        if (names.isEmpty()) return false;
+        lines.put(line, names);
+        declarationByName = null;
+        return true;
     }
 
     /**

@@ -151,9 +151,15 @@ public final class JShellInterpreter implements Interpreter {
      */
     private void prepareImports(String code) {
         Set<String> ownNames = CellNames.typesDeclaredOrImported(code);
+        String cellText = code.replaceAll("\\s+", " ");
         for (String name : ownNames) {
-            Snippet ours = packageImports.remove(name);
-            if (ours != null) shell.drop(ours);
+            Snippet ours = packageImports.get(name);
+            if (ours == null) continue;
+            String ourImport = normalize(ours.source());
+            if (cellText.contains(ourImport + ";")) continue; // the cell repeats the very import made for it
+            packageImports.remove(name);
+            shell.drop(ours);
+            activeDeclarations.remove(ourImport); // else the cell's own import of that name would be skipped
         }
         for (ImportsOnFirstUse.NameImport needed : imports.takeNeededBy(code, n -> ownNames.contains(n) || sessionOwns(n))) {
             Snippet made = makeImport(needed.declaration());
@@ -193,9 +199,12 @@ public final class JShellInterpreter implements Interpreter {
         // no clearing here: an interrupt that came while this cell waited (for start-up, behind a magic) is its own
         try {
             declareCopiedVariables(); // copied while no cell ran: before this cell, which may use them
-            prepareImports(code);
             List<CellSplitter.Piece> pieces = CellSplitter.split(analysis, code, CellRuntime::isStopRequested);
             if (CellRuntime.isStopRequested()) throw errors.interrupted();
+            for (CellSplitter.Piece piece : pieces) {
+                if (piece.isComplete() && isImport(piece.source())) imports.addIfOnDemandAndKnown(piece.source());
+            }
+            prepareImports(code);
             ErrorFormatter.Cell cell = new ErrorFormatter.Cell(code);
             EvalResult result = EvalResult.NONE;
             for (CellSplitter.Piece piece : pieces) {
@@ -206,7 +215,7 @@ public final class JShellInterpreter implements Interpreter {
                     continue;
                 }
                 if (imports.provides(piece.source())) {
-                    result = EvalResult.NONE; // one of the default imports: made for the names cells use
+                    result = EvalResult.NONE; // a default or the cell's own on-demand import: made as names are used
                     continue;
                 }
                 result = run(piece, cell);

@@ -111,6 +111,7 @@ class CliTest {
         Process java = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output = new String(java.getInputStream().readAllBytes());
         assertEquals(0, java.waitFor(), output);
+        assertFalse(output.contains("directives added"), "HotSpot's announcement stays out of the kernel's output: " + output);
 
         Path full = tmp.resolve("full");
         assertEquals(0, install("--prefix", full.toString(), "--full-jit"), err);

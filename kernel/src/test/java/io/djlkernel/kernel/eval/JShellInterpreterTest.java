@@ -85,6 +85,24 @@ class JShellInterpreterTest {
     }
 
     @Test
+    void aCellsOwnStarImportWorksInThatCellAndLaterOnesAndABadOneFailsAtOnce() throws Exception {
+        assertEquals(4, value("import java.nio.*;\nByteBuffer.allocate(4).capacity()"));
+        assertEquals(2, value("CharBuffer.wrap(\"ab\").length()"));
+        assertEquals("mine", value("class Buffer { String who() { return \"mine\"; } }\nnew Buffer().who()"));
+        EvalException bad = assertThrows(EvalException.class, () -> java.eval("import no.such.pkg.*;"));
+        assertTrue(String.join("\n", bad.traceback()).contains("no.such.pkg"), String.join("\n", bad.traceback()));
+        assertEquals(3, value("ByteBuffer.allocate(3).limit()"), "the session goes on");
+    }
+
+    @Test
+    void aCellRepeatingAnImportMadeForAnEarlierCellLeavesItsVariablesWorking() throws Exception {
+        java.eval("Deque<String> queued = new ArrayDeque<>(List.of(\"a\", \"b\"));"); // imports Deque, ArrayDeque
+        java.eval("import java.util.Deque;\nimport java.util.ArrayDeque;");
+        assertEquals(2, value("queued.size()"));
+        assertEquals(1, value("Deque<Integer> more = new ArrayDeque<>(List.of(1));\nmore.size()"));
+    }
+
+    @Test
     void importsMadeForALaterCellLeaveEarlierVariablesAlone() throws Exception {
         java.eval("record Box(List<Integer> items) {}\nBox box = new Box(List.of(1, 2));");
         Object before = value("box");
