@@ -39,6 +39,11 @@ class MavenResolverTest {
     }
 
     MavenResolver resolverWith(Path settings) {
+        return resolver(repo, local, settings);
+    }
+
+    /** A resolver on the fixture repository, as a kernel that ships com.example:provided-lib 3.0 would have. */
+    static MavenResolver resolver(RepoFixture repo, Path local, Path settings) {
         return MavenResolver.builder()
                 .userSettings(settings).globalSettings(null).localRepository(local)
                 .repositories(List.of(new RemoteRepository.Builder("fixture", "default", repo.url()).build()))

@@ -1,6 +1,5 @@
 package io.djlkernel.kernel.deps;
 
-import org.eclipse.aether.repository.RemoteRepository;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static io.djlkernel.kernel.deps.MavenResolverTest.coords;
@@ -31,11 +29,7 @@ class ResolutionCacheTest {
     }
 
     MavenResolver freshKernel() {
-        return MavenResolver.builder()
-                .userSettings(null).globalSettings(null).localRepository(local)
-                .repositories(List.of(new RemoteRepository.Builder("fixture", "default", repo.url()).build()))
-                .provided(new ProvidedArtifacts(Map.of("com.example:provided-lib", "3.0")))
-                .build();
+        return MavenResolverTest.resolver(repo, local, null);
     }
 
     @Test
