@@ -252,7 +252,7 @@ public final class JShellInterpreter implements Interpreter {
                 variableNamed(source.endsWith(";") ? source.substring(0, source.length() - 1).strip() : source);
         if (variable.isPresent()) return EvalResult.of(variable.get().value());
         if (mayBeValueExpression(piece)) {
-            String expression = source;
+            String expression = source; // no semicolon: see mayBeValueExpression
             // a block is a statement: JShell compiles it in four javac tasks, an expression with a value in five
             // (it first asks javac for the expression's type); the line break ends a trailing // comment
             String keep = "{ " + CellValue.class.getName() + ".keep(";
