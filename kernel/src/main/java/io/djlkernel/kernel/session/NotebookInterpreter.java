@@ -74,7 +74,8 @@ public final class NotebookInterpreter implements Interpreter {
         if (started) return;
         started = true;
         // start-up was busy: a cell queued behind it starts now, before background work sees the kernel idle
-        idleSinceNanos = System.nanoTime();
+        // (called from the first cell itself where the launcher did not call it: that cell is running)
+        if (idleSinceNanos != Long.MAX_VALUE) idleSinceNanos = System.nanoTime();
         forEachListener(KernelListener::kernelStarted);
     }
 
