@@ -51,8 +51,8 @@ TARGETS = {"first cell": "<= 0.3 s", "1+1": "<= 2x ipykernel", "tensor cell": "<
            "start + tensor": "<= 1x ipykernel", "run all": ">= 2x faster than the baseline jar"}
 
 
-def install(prefix, java, jar, name):
-    subprocess.run([java, "-jar", str(jar), "install", "--prefix", str(prefix), "--name", name],
+def install(prefix, java, jar, name, extra=()):
+    subprocess.run([java, "-jar", str(jar), "install", "--prefix", str(prefix), "--name", name, *extra],
                    check=True, stdout=subprocess.DEVNULL)
 
 

@@ -86,9 +86,7 @@ final class AppCds {
     /** The feature release of {@code java} (17 for "17.0.15"), or -1 when it cannot be told. */
     static int featureRelease(Path java) {
         try {
-            Process p = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(30, TimeUnit.SECONDS);
+            String output = JavaRun.of(java, List.of("-version"), 30).output();
             Matcher m = Pattern.compile("version \"(1\\.)?(\\d+)").matcher(output);
             return m.find() ? Integer.parseInt(m.group(2)) : -1;
         } catch (IOException | RuntimeException e) {
@@ -203,19 +201,13 @@ final class AppCds {
     /** Null when a JVM starts with the archive and -Xshare:on (which fails instead of falling back). */
     private static String verify(Path java, List<String> jvmOpts, Path jar, Path archive, Kind kind)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java.toString());
-        cmd.addAll(jvmOpts);
-        if (kind == Kind.AOT_CACHE) cmd.addAll(List.of("-XX:AOTCache=" + archive, "-XX:AOTMode=on"));
-        else cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on"));
-        cmd.addAll(List.of("-jar", jar.toString(), "--version"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return "timed out";
-        }
-        return p.exitValue() == 0 ? null : output.strip().lines().findFirst().orElse("exit " + p.exitValue());
+        List<String> args = new ArrayList<>(jvmOpts);
+        if (kind == Kind.AOT_CACHE) args.addAll(List.of("-XX:AOTCache=" + archive, "-XX:AOTMode=on"));
+        else args.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on"));
+        args.addAll(List.of("-jar", jar.toString(), "--version"));
+        JavaRun run = JavaRun.of(java, args, 60);
+        if (run.exitCode() == JavaRun.TIMED_OUT) return "timed out";
+        return run.ok() ? null : run.output().strip().lines().findFirst().orElse("exit " + run.exitCode());
     }
 
     private static String lastLine(Path log) {

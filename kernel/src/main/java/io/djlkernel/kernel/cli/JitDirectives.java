@@ -2,13 +2,11 @@ package io.djlkernel.kernel.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps C2, HotSpot's optimising compiler, off the kernel's own machinery: javac, JShell, the JDK's internals,
@@ -46,14 +44,10 @@ final class JitDirectives {
     }
 
     private static boolean acceptedBy(Path java, List<String> options) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java.toString());
-        cmd.addAll(options);
-        cmd.add("-version");
+        List<String> args = new ArrayList<>(options);
+        args.add("-version");
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+            return JavaRun.of(java, args, 30).ok();
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

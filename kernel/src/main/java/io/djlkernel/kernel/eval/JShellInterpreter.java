@@ -151,12 +151,12 @@ public final class JShellInterpreter implements Interpreter {
      */
     private void prepareImports(String code) {
         Set<String> ownNames = CellNames.typesDeclaredOrImported(code);
-        String cellText = code.replaceAll("\\s+", " ");
         for (String name : ownNames) {
             Snippet ours = packageImports.get(name);
             if (ours == null) continue;
             String ourImport = normalize(ours.source());
-            if (cellText.contains(ourImport + ";")) continue; // the cell repeats the very import made for it
+            // the cell repeats the very import made for it
+            if (code.replaceAll("\\s+", " ").contains(ourImport + ";")) continue;
             packageImports.remove(name);
             shell.drop(ours);
             activeDeclarations.remove(ourImport); // else the cell's own import of that name would be skipped
