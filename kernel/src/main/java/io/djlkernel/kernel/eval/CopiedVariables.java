@@ -41,6 +41,10 @@ public final class CopiedVariables {
         return VALUES.get(id);
     }
 
+    boolean isEmpty() {
+        return pending.isEmpty();
+    }
+
     /** Queues a variable; the future completes with the type it was declared with (see {@link #declareAll}). */
     CompletableFuture<String> add(String name, List<String> types, Object value) {
         CompletableFuture<String> declared = new CompletableFuture<>();

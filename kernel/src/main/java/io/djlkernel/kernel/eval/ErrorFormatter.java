@@ -67,6 +67,11 @@ final class ErrorFormatter {
         Integer offsetOf(String snippetId) {
             return snippetOffsets.get(snippetId);
         }
+
+        /** A class compiled from the whole cell, line for line: frames in this source file are the cell's lines. */
+        void placeFile(String sourceFile) {
+            snippetOffsets.put(sourceFile, 0);
+        }
     }
 
     EvalException compilation(Cell cell, CellSplitter.Piece piece, List<Diag> diagnostics) {
@@ -133,6 +138,11 @@ final class ErrorFormatter {
     }
 
     EvalException runtime(Cell cell, JShellException thrown) {
+        return runtime(cell, (Throwable) thrown);
+    }
+
+    /** A cell's exception: JShell's stand-in for it, or the real one where the cell ran without JShell. */
+    EvalException runtime(Cell cell, Throwable thrown) {
         String className = thrown instanceof jdk.jshell.EvalException
                 ? ((jdk.jshell.EvalException) thrown).getExceptionClassName() : thrown.getClass().getName();
         String message = thrown.getMessage() == null ? "" : thrown.getMessage();
@@ -183,6 +193,10 @@ final class ErrorFormatter {
         String method = frame.getMethodName().isEmpty() || frame.getMethodName().equals("do_it$")
                 ? "cell" : frame.getMethodName();
         String owner = frame.getClassName().isEmpty() ? "" : frame.getClassName() + ".";
+        Integer wholeCell = file == null ? null : cell.offsetOf(file);
+        if (wholeCell != null && frame.getLineNumber() > 0) {
+            return method + " (line " + frame.getLineNumber() + ")"; // the cell's class: named as JShell's frames are
+        }
         if (file != null && file.startsWith("#")) {
             Integer offset = cell.offsetOf(file.substring(1));
             if (offset != null && frame.getLineNumber() > 0) {

@@ -77,6 +77,8 @@ public final class JShellInterpreter implements Interpreter {
     }
     /** Variables the debugger copies into the session while a cell is paused: declared once JShell is free. */
     private final CopiedVariables copied = new CopiedVariables();
+    /** Cells of statements and variables, compiled in one javac task; null where that is not available. */
+    private final FastCells fast;
 
     public JShellInterpreter() {
         this(List.of());
@@ -97,6 +99,7 @@ public final class JShellInterpreter implements Interpreter {
         this.analysis = shell.sourceCodeAnalysis();
         shell.addToClasspath(System.getProperty("java.class.path"));
         this.imports = new ImportsOnFirstUse(control::loader, this::compileClassPath);
+        this.fast = FastCells.open(shell, analysis, control, errors, compileClassPath());
         STARTUP_IMPORTS.forEach(imports::add);
         for (String snippet : startupCode) {
             try {
@@ -206,6 +209,11 @@ public final class JShellInterpreter implements Interpreter {
             }
             prepareImports(code);
             ErrorFormatter.Cell cell = new ErrorFormatter.Cell(code);
+            if (fast != null) {
+                Optional<EvalResult> done = runWithoutJShell(pieces, cell);
+                if (done.isPresent()) return done.get();
+                fast.publish(); // JShell compiles what follows: it must know every variable
+            }
             EvalResult result = EvalResult.NONE;
             for (CellSplitter.Piece piece : pieces) {
                 // javac cannot be stopped mid-compile; a cell of many snippets stops between two of them
@@ -229,12 +237,30 @@ public final class JShellInterpreter implements Interpreter {
         }
     }
 
+    /**
+     * A cell that {@link FastCells} compiles, or that only names a variable, runs here without JShell; empty when
+     * JShell must run it. Not while a debugger watches: it maps lines through JShell's snippets.
+     */
+    private Optional<EvalResult> runWithoutJShell(List<CellSplitter.Piece> pieces, ErrorFormatter.Cell cell)
+            throws EvalException {
+        if (observer != null) return Optional.empty();
+        if (pieces.size() == 1) {
+            String source = pieces.get(0).source().strip();
+            Optional<CellExecutionControl.VariableValue> variable =
+                    variableNamed(source.endsWith(";") ? source.substring(0, source.length() - 1).strip() : source);
+            if (variable.isPresent()) return Optional.of(EvalResult.of(variable.get().value()));
+        }
+        return fast.run(pieces, cell);
+    }
+
     @Override
     public java.util.concurrent.CompletableFuture<String> declareVariable(String name, List<String> types, Object value) {
         return copied.add(name, types, value);
     }
 
     private void declareCopiedVariables() {
+        if (copied.isEmpty()) return;
+        if (fast != null) fast.publish(); // a copy replaces a variable of that name: JShell must hold it first
         copied.declareAll(shell, snippet -> {
             SnippetObserver watching = observer;
             if (!(snippet instanceof VarSnippet) || watching == null) return;
@@ -262,7 +288,7 @@ public final class JShellInterpreter implements Interpreter {
             if (primary != null && primary.status() != Snippet.Status.REJECTED) {
                 outcome(events, piece, cell); // throws for a runtime error, as the plain path would
                 Object value = CellValue.take();
-                return DISPLAY_CALL.matcher(expression).matches() ? EvalResult.NONE : EvalResult.of(value);
+                return isDisplayCall(expression) ? EvalResult.NONE : EvalResult.of(value);
             }
             // not a value (a void call, a declaration): run it as written, which also gives the right diagnostics
         }
@@ -331,6 +357,7 @@ public final class JShellInterpreter implements Interpreter {
     /** Also tells a new observer about the declarations made so far (call while no cell runs). */
     @Override
     public void observeSnippets(SnippetObserver observer) {
+        if (fast != null) fast.publish(); // the debugger reads variables from JShell's classes
         this.observer = observer;
         if (observer == null) return;
         shell.snippets().filter(s -> origins.containsKey(s.id()) && shell.status(s).isActive())
@@ -346,6 +373,7 @@ public final class JShellInterpreter implements Interpreter {
                 || !name.chars().allMatch(Character::isJavaIdentifierPart)) {
             return Optional.empty();
         }
+        if (fast != null && fast.declares(name)) return fast.read(name);
         Optional<VarSnippet> variable = shell.variables()
                 .filter(v -> v.name().equals(name) && shell.status(v) == Snippet.Status.VALID).reduce((a, b) -> b);
         if (variable.isEmpty()) return Optional.empty();
@@ -356,7 +384,7 @@ public final class JShellInterpreter implements Interpreter {
      * A last line without its semicolon ({@code 1 + 1}, {@code list}, {@code tensor.mean()}) is how a user asks to
      * see a value. Lines that are surely not values (declarations, assignments, control flow, prints) skip the try.
      */
-    private static boolean mayBeValueExpression(CellSplitter.Piece piece) {
+    static boolean mayBeValueExpression(CellSplitter.Piece piece) {
         // JShell's analysis calls an expression without its semicolon COMPLETE, and adds one (COMPLETE_WITH_SEMI)
         // only to declarations and statements that need it
         if (piece.completeness() != jdk.jshell.SourceCodeAnalysis.Completeness.COMPLETE) return false;
@@ -372,6 +400,11 @@ public final class JShellInterpreter implements Interpreter {
                     + "|protected|static|abstract|sealed|non-sealed|assert|break|continue|synchronized|yield)\\b|@"
                     + "|System\\.(out|err)\\.|" + ASSIGNMENT.pattern()
                     + "|(?!new\\b)[\\w$.]+(<[^()=]*>)?(\\[\\])*\\s+[\\w$]+\\s*(=[^=]|;|\\()");
+
+    /** {@code display(x)} as a cell's last line: x is shown already, its display id is no result. */
+    static boolean isDisplayCall(String expression) {
+        return DISPLAY_CALL.matcher(expression).matches();
+    }
 
     private EvalResult outcome(List<SnippetEvent> events, CellSplitter.Piece piece, ErrorFormatter.Cell cell)
             throws EvalException {
@@ -469,6 +502,7 @@ public final class JShellInterpreter implements Interpreter {
 
     @Override
     public Completion complete(String code, int cursor) {
+        if (fast != null) fast.publish();
         prepareImports(code);
         Located at = locate(code, cursor);
         int[] anchor = new int[1];
@@ -492,6 +526,7 @@ public final class JShellInterpreter implements Interpreter {
 
     @Override
     public Inspection inspect(String code, int cursor, int detailLevel) {
+        if (fast != null) fast.publish();
         prepareImports(code);
         Located at = locate(code, cursor);
         List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(at.input, at.cursor, true);
@@ -549,6 +584,7 @@ public final class JShellInterpreter implements Interpreter {
     public void addToClasspath(List<Path> paths) {
         for (Path path : paths) shell.addToClasspath(path.toAbsolutePath().toString());
         imports.classPathChanged();
+        if (fast != null) fast.classPathChanged(compileClassPath());
     }
 
     @Override
@@ -560,7 +596,14 @@ public final class JShellInterpreter implements Interpreter {
     public List<Variable> variables() {
         List<Variable> variables = new ArrayList<>();
         shell.variables().filter(v -> shell.status(v).isActive() && !v.name().startsWith("$"))
+                .filter(v -> fast == null || !fast.declares(v.name()))
                 .forEach(v -> variables.add(new Variable(v.name(), v.typeName(), preview(v))));
+        if (fast != null) {
+            for (FastCells.Declared d : fast.declared()) {
+                String preview = fast.read(d.name()).map(v -> ValuePreview.of(v.value())).orElse("?");
+                variables.add(new Variable(d.name(), d.displayType(), preview));
+            }
+        }
         return variables;
     }
 

@@ -41,7 +41,9 @@ final class SnippetClassLoader extends URLClassLoader implements LoaderDelegate 
     public void load(ClassBytecodes[] classes) throws ClassInstallException {
         boolean[] installed = new boolean[classes.length];
         for (ClassBytecodes cbc : classes) {
-            declared.put(cbc.name(), CellInstrumenter.instrument(cbc.bytecodes()));
+            byte[] bytes = CellInstrumenter.instrument(cbc.bytecodes());
+            boolean again = declared.put(cbc.name(), bytes) != null;
+            addSessionClass(cbc.name(), bytes, again);
         }
         int i = 0;
         try {
@@ -101,7 +103,10 @@ final class SnippetClassLoader extends URLClassLoader implements LoaderDelegate 
 
     @Override
     public void classesRedefined(ClassBytecodes[] classes) {
-        for (ClassBytecodes cbc : classes) declared.put(cbc.name(), cbc.bytecodes());
+        for (ClassBytecodes cbc : classes) {
+            declared.put(cbc.name(), cbc.bytecodes());
+            addSessionClass(cbc.name(), cbc.bytecodes(), true);
+        }
     }
 
     @Override
@@ -113,6 +118,29 @@ final class SnippetClassLoader extends URLClassLoader implements LoaderDelegate 
             } catch (MalformedURLException | RuntimeException e) {
                 throw new InternalException("bad class path entry " + entry + ": " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * The classes loaded so far into the session's package ({@code REPL}), by binary name, oldest first: what later
+     * cells compile against. Only grows; a class loaded again (redefined) starts a new list.
+     */
+    java.util.List<Map.Entry<String, byte[]>> sessionClasses() {
+        return sessionClasses;
+    }
+
+    private volatile java.util.List<Map.Entry<String, byte[]>> sessionClasses = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private void addSessionClass(String name, byte[] bytes, boolean again) {
+        if (!name.startsWith("REPL.") || name.indexOf('.', 5) >= 0) return;
+        if (again) {
+            java.util.List<Map.Entry<String, byte[]>> fresh = new java.util.concurrent.CopyOnWriteArrayList<>();
+            declared.forEach((n, b) -> {
+                if (n.startsWith("REPL.") && n.indexOf('.', 5) < 0) fresh.add(Map.entry(n, b));
+            });
+            sessionClasses = fresh;
+        } else {
+            sessionClasses.add(Map.entry(name, bytes));
         }
     }
 

@@ -1,0 +1,503 @@
+package io.djlkernel.kernel.eval;
+
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.JavacTask;
+import com.sun.source.util.SourcePositions;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.Trees;
+import io.djlkernel.kernel.eval.compile.PooledJavac;
+import io.djlkernel.kernel.eval.compile.TypeNames;
+import jdk.jshell.ImportSnippet;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.VarSnippet;
+import jdk.jshell.spi.ExecutionControl.ClassBytecodes;
+
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaFileObject;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * Runs a cell of statements, expressions and variable declarations as one class, compiled in one javac task
+ * ({@link PooledJavac}), where JShell takes three to five tasks for each snippet of it. Everything else (imports,
+ * classes, methods, modifiers, code that does not compile) goes to JShell as before, which also gives the
+ * diagnostics: a cell this path cannot compile has run nothing and is simply handed on.
+ *
+ * <p>A variable such a cell declares is a static field of the cell's class, as JShell's are of its wrapper classes,
+ * and later cells import it the same way. JShell learns of these variables only when it next needs them (a cell it
+ * runs, a completion, the debugger): {@link #publish()} then declares each in JShell with its value.
+ */
+final class FastCells {
+    private static final Logger LOG = Logger.getLogger(FastCells.class.getName());
+    private static final String KEEP = CellValue.class.getName() + ".keep(";
+    private static final String CLASS_PREFIX = PooledJavac.SESSION_PACKAGE + ".$Cell$";
+    private static final Pattern IDENTIFIER = Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*");
+    /** Pieces JShell alone handles: declarations of classes and methods, modifiers, annotations, imports. */
+    private static final Pattern NOT_OURS = Pattern.compile("(import|package|class|interface|enum|record|public|private"
+            + "|protected|static|abstract|final|sealed|non-sealed|default|synchronized|native|strictfp|transient"
+            + "|volatile)\\b|@");
+
+    private final JShell shell;
+    private final SourceCodeAnalysis analysis;
+    private final CellExecutionControl control;
+    private final ErrorFormatter errors;
+    private final PooledJavac javac;
+    /** Variables declared here that JShell does not know yet, by name, oldest first. */
+    private final Map<String, Declared> pending = new LinkedHashMap<>();
+    private int cells;
+
+    /** A variable a cell declared: a static field of {@code className}, declared on {@code line} of the cell. */
+    record Declared(String name, String className, String sourceType, String displayType, int line) {
+    }
+
+    private FastCells(JShell shell, SourceCodeAnalysis analysis, CellExecutionControl control, ErrorFormatter errors,
+                      PooledJavac javac) {
+        this.shell = shell;
+        this.analysis = analysis;
+        this.control = control;
+        this.errors = errors;
+        this.javac = javac;
+    }
+
+    /**
+     * Null where cells cannot be compiled this way (javac's pool not reachable, or turned off with
+     * {@code DJL_KERNEL_FAST_CELLS=false}): every cell then goes to JShell.
+     */
+    static FastCells open(JShell shell, SourceCodeAnalysis analysis, CellExecutionControl control,
+                          ErrorFormatter errors, List<String> classPath) {
+        if ("false".equalsIgnoreCase(System.getenv("DJL_KERNEL_FAST_CELLS"))) return null;
+        try {
+            PooledJavac javac = PooledJavac.open(classPath, control.loader()::sessionClasses);
+            return new FastCells(shell, analysis, control, errors, javac);
+        } catch (PooledJavac.UnavailableException e) {
+            LOG.info(() -> "every cell goes through JShell: " + e.getMessage());
+            return null;
+        }
+    }
+
+    void classPathChanged(List<String> classPath) {
+        javac.setClassPath(classPath);
+    }
+
+    /** The value of a variable a cell of this path declared, if {@code name} is one. */
+    Optional<CellExecutionControl.VariableValue> read(String name) {
+        Declared declared = pending.get(name);
+        if (declared == null) return Optional.empty();
+        try {
+            return Optional.of(new CellExecutionControl.VariableValue(field(declared).get(null)));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The variables JShell does not know yet. */
+    List<Declared> declared() {
+        return List.copyOf(pending.values());
+    }
+
+    boolean declares(String name) {
+        return pending.containsKey(name);
+    }
+
+    /**
+     * Runs the cell if it is one this path takes; empty (nothing ran) otherwise.
+     *
+     * @throws EvalException the cell ran and failed, or was interrupted
+     */
+    Optional<EvalResult> run(List<CellSplitter.Piece> pieces, ErrorFormatter.Cell cell) throws EvalException {
+        Body body = Body.of(pieces, cell);
+        if (body == null) return Optional.empty();
+        String className = CLASS_PREFIX + (++cells);
+        Compiled compiled = compile(className, body);
+        if (compiled == null && body.value) compiled = compile(className, body.asStatement(pieces, cell));
+        if (compiled == null) return Optional.empty();
+        return Optional.of(execute(compiled, cell));
+    }
+
+    /** The cell as a method body whose lines are the cell's lines. */
+    private record Body(String text, boolean value, String valueSource) {
+        static Body of(List<CellSplitter.Piece> pieces, ErrorFormatter.Cell cell) {
+            if (pieces.isEmpty()) return null;
+            CellSplitter.Piece last = pieces.get(pieces.size() - 1);
+            String lastSource = last.source().strip();
+            boolean lastIsName = IDENTIFIER.matcher(lastSource.endsWith(";")
+                    ? lastSource.substring(0, lastSource.length() - 1).strip() : lastSource).matches();
+            if (pieces.size() == 1 && lastIsName) return null; // a variable's value is read without compiling
+            for (CellSplitter.Piece piece : pieces) {
+                boolean complete = piece.isComplete() || (piece == last && lastIsName);
+                if (!complete || NOT_OURS.matcher(piece.source().strip()).lookingAt()) return null;
+            }
+            boolean value = lastIsName && !lastSource.endsWith(";") || JShellInterpreter.mayBeValueExpression(last);
+            return build(pieces, cell, value);
+        }
+
+        Body asStatement(List<CellSplitter.Piece> pieces, ErrorFormatter.Cell cell) {
+            return build(pieces, cell, false);
+        }
+
+        private static Body build(List<CellSplitter.Piece> pieces, ErrorFormatter.Cell cell, boolean value) {
+            StringBuilder text = new StringBuilder();
+            int line = 1;
+            String valueSource = null;
+            for (int i = 0; i < pieces.size(); i++) {
+                CellSplitter.Piece piece = pieces.get(i);
+                for (int at = cell.lineOf(piece.offset()); line < at; line++) text.append('\n');
+                String source = piece.source();
+                String code;
+                if (i == pieces.size() - 1 && value) {
+                    int start = leadingWhitespace(source);
+                    valueSource = source.strip();
+                    // the line break ends a trailing // comment
+                    code = source.substring(0, start) + KEEP + source.substring(start).stripTrailing() + "\n);";
+                } else {
+                    String trimmed = source.stripTrailing();
+                    boolean ended = trimmed.endsWith(";") || trimmed.endsWith("}");
+                    code = ended ? source : trimmed + (lastLine(trimmed).contains("//") ? "\n;" : ";");
+                }
+                text.append(code);
+                line += (int) code.chars().filter(c -> c == '\n').count();
+            }
+            return new Body(text.toString(), value, valueSource);
+        }
+
+        private static String lastLine(String text) {
+            return text.substring(text.lastIndexOf('\n') + 1);
+        }
+    }
+
+    /** A cell's class, compiled, and the variables it declares. */
+    private record Compiled(String className, Map<String, byte[]> classes, List<Declared> declared, String valueSource) {
+    }
+
+    /** A top-level variable declaration of the body: where its type ends and its name starts. */
+    private record Declaration(String name, int start, int nameStart, boolean initialized, String writtenType,
+                               TypeNames inferred, int line) {
+    }
+
+    /** Null when the cell is not one this path compiles (JShell then runs it and reports any errors). */
+    private Compiled compile(String className, Body body) {
+        String simpleName = className.substring(className.lastIndexOf('.') + 1);
+        String imports = imports(Set.of());
+        String head = header(imports, simpleName, "");
+        String probe = head + body.text() + "\n} }\n";
+        int bodyStart = head.length();
+        List<Declaration> declarations = new ArrayList<>();
+        Map<String, byte[]> classes = javac.compile(className, probe, (task, diagnostics, outputs) -> {
+            Iterable<? extends CompilationUnitTree> units = task.parse();
+            if (hasErrors(diagnostics)) return null;
+            CompilationUnitTree unit = units.iterator().next();
+            BlockTree block = cellMethod(unit).getBody();
+            if (!topLevel(block.getStatements(), unit, Trees.instance(task), probe, bodyStart, declarations, null)) {
+                return null;
+            }
+            task.analyze();
+            if (hasErrors(diagnostics)) return null;
+            if (!declarations.isEmpty()) {
+                // the same declarations, now with their types; then compiled again as fields
+                declarations.clear();
+                topLevel(block.getStatements(), unit, Trees.instance(task), probe, bodyStart, declarations, task);
+                return declarations.stream().anyMatch(d -> d.writtenType() == null && d.inferred() == null)
+                        ? null : Map.of();
+            }
+            task.generate();
+            return hasErrors(diagnostics) ? null : Map.copyOf(outputs);
+        });
+        if (classes == null) return null;
+        if (declarations.isEmpty()) return new Compiled(className, classes, List.of(), body.valueSource());
+        return compileWithFields(className, simpleName, body, declarations);
+    }
+
+    private Compiled compileWithFields(String className, String simpleName, Body body, List<Declaration> declarations) {
+        Set<String> names = new java.util.HashSet<>();
+        declarations.forEach(d -> names.add(d.name()));
+        if (usedByJShellDeclarations(names)) return null; // JShell must re-link those: its own path does
+        StringBuilder fields = new StringBuilder();
+        StringBuilder text = new StringBuilder(body.text());
+        List<Declared> declared = new ArrayList<>();
+        for (int i = declarations.size() - 1; i >= 0; i--) {
+            Declaration d = declarations.get(i);
+            // "var x = 1;" becomes "      x = 1;": the same lines and columns
+            int end = d.initialized() ? d.nameStart() : statementEnd(text, d.nameStart());
+            for (int p = d.start(); p < end; p++) if (text.charAt(p) != '\n') text.setCharAt(p, ' ');
+        }
+        for (Declaration d : declarations) {
+            String type = d.writtenType() != null ? d.writtenType() : d.inferred().source;
+            String display = d.writtenType() != null ? d.writtenType() : d.inferred().display;
+            fields.append("public static ").append(type).append(' ').append(d.name()).append("; ");
+            declared.add(new Declared(d.name(), className, type, display, d.line()));
+        }
+        String source = header(imports(names), simpleName, fields.toString()) + text + "\n} }\n";
+        Map<String, byte[]> classes = javac.compile(className, source, (task, diagnostics, outputs) -> {
+            task.generate();
+            if (hasErrors(diagnostics)) {
+                LOG.fine(() -> "a cell compiled with locals but not with fields: " + PooledJavac.firstError(diagnostics));
+                return null;
+            }
+            return Map.copyOf(outputs);
+        });
+        return classes == null ? null : new Compiled(className, classes, declared, body.valueSource());
+    }
+
+    /** End of a declaration without initializer ("int x;"): its semicolon, included. */
+    private static int statementEnd(CharSequence text, int from) {
+        for (int p = from; p < text.length(); p++) if (text.charAt(p) == ';') return p + 1;
+        return from;
+    }
+
+    private static String header(String imports, String simpleName, String fields) {
+        // one line, so that the body's lines are the cell's
+        return "package " + PooledJavac.SESSION_PACKAGE + "; " + imports + "public class " + simpleName + " { "
+                + fields + "public static void do_it$() throws Throwable { ";
+    }
+
+    private static MethodTree cellMethod(CompilationUnitTree unit) {
+        ClassTree type = (ClassTree) unit.getTypeDecls().get(0);
+        for (Tree member : type.getMembers()) if (member instanceof MethodTree method) return method;
+        throw new IllegalStateException("the cell's method is missing");
+    }
+
+    /**
+     * Checks the cell's top-level statements (no local class, no return, plain variable declarations) and collects
+     * its variable declarations; with {@code attributed}, also their types.
+     */
+    private static boolean topLevel(List<? extends StatementTree> statements, CompilationUnitTree unit, Trees trees,
+                                    String source, int bodyStart, List<Declaration> declarations, JavacTask attributed) {
+        SourcePositions positions = trees.getSourcePositions();
+        long previousStart = -1;
+        for (StatementTree statement : statements) {
+            switch (statement.getKind()) {
+                case CLASS, INTERFACE, ENUM, RECORD, ANNOTATION_TYPE, YIELD:
+                    return false;
+                default:
+                    break;
+            }
+            if (returnsFromCell(statement, unit, trees)) return false;
+            if (!(statement instanceof VariableTree variable)) continue;
+            long start = positions.getStartPosition(unit, variable);
+            if (start == previousStart || !variable.getModifiers().getFlags().isEmpty()
+                    || !variable.getModifiers().getAnnotations().isEmpty()) {
+                return false; // "int a, b;" shares one type; modifiers are JShell's to judge
+            }
+            previousStart = start;
+            Tree initializer = variable.getInitializer();
+            if (initializer instanceof NewArrayTree array && array.getType() == null) return false; // "= {1, 2}"
+            String name = variable.getName().toString();
+            String rest = source.substring((int) start);
+            java.util.regex.Matcher declared = Pattern.compile("^([\\s\\S]*?)\\b" + Pattern.quote(name)
+                    + "\\s*(=|;)").matcher(rest);
+            if (!declared.find()) return false;
+            String written = declared.group(1).strip();
+            boolean inferred = written.equals("var");
+            TypeNames type = null;
+            if (attributed != null && inferred) {
+                type = TypeNames.of(trees.getTypeMirror(TreePath.getPath(unit, variable))).orElse(null);
+            }
+            declarations.add(new Declaration(name, (int) start - bodyStart, (int) start - bodyStart + declared.start(1)
+                    + declared.group(1).length(), initializer != null, inferred ? null : written, type,
+                    (int) unit.getLineMap().getLineNumber(start)));
+        }
+        return true;
+    }
+
+    /** A return statement outside any lambda or class of the cell would end the cell's method early. */
+    private static boolean returnsFromCell(StatementTree statement, CompilationUnitTree unit, Trees trees) {
+        boolean[] found = {false};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitReturn(com.sun.source.tree.ReturnTree node, Void unused) {
+                found[0] = true;
+                return null;
+            }
+
+            @Override
+            public Void visitLambdaExpression(com.sun.source.tree.LambdaExpressionTree node, Void unused) {
+                return null;
+            }
+
+            @Override
+            public Void visitClass(ClassTree node, Void unused) {
+                return null;
+            }
+        }.scan(new TreePath(TreePath.getPath(unit, statement), statement), null);
+        return found[0];
+    }
+
+    private static boolean hasErrors(DiagnosticCollector<JavaFileObject> diagnostics) {
+        for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+            if (d.getKind() == Diagnostic.Kind.ERROR) return true;
+        }
+        return false;
+    }
+
+    /** Whether a class or method JShell holds names one of these: it was compiled against the old variable. */
+    private boolean usedByJShellDeclarations(Set<String> names) {
+        List<Pattern> patterns = names.stream().map(n -> Pattern.compile("(?<![\\w$])" + Pattern.quote(n) + "(?![\\w$])")).toList();
+        return shell.snippets().filter(s -> s.kind() == Snippet.Kind.METHOD || s.kind() == Snippet.Kind.TYPE_DECL)
+                .filter(s -> shell.status(s) != Snippet.Status.DROPPED && shell.status(s) != Snippet.Status.OVERWRITTEN
+                        && shell.status(s) != Snippet.Status.REJECTED)
+                .anyMatch(s -> patterns.stream().anyMatch(p -> p.matcher(s.source()).find()));
+    }
+
+    /** The imports of a JShell wrapper: the session's imports, variables, methods and classes, newest binding only. */
+    private String imports(Set<String> declaredHere) {
+        StringBuilder lines = new StringBuilder();
+        shell.imports().filter(i -> shell.status(i).isDefined()).forEach(i -> importLine(lines, i));
+        shell.variables().filter(v -> shell.status(v).isDefined() && !declaredHere.contains(v.name())
+                        && !pending.containsKey(v.name()))
+                .forEach(v -> staticImport(lines, analysis.wrapper(v).fullClassName(), v.name()));
+        shell.methods().filter(m -> shell.status(m).isDefined())
+                .forEach(m -> staticImport(lines, analysis.wrapper(m).fullClassName(), m.name()));
+        shell.types().filter(t -> shell.status(t).isDefined())
+                .forEach(t -> staticImport(lines, analysis.wrapper(t).fullClassName(), t.name()));
+        for (Declared d : pending.values()) {
+            if (!declaredHere.contains(d.name())) staticImport(lines, d.className(), d.name());
+        }
+        return lines.toString();
+    }
+
+    private static void importLine(StringBuilder lines, ImportSnippet snippet) {
+        lines.append("import ").append(snippet.isStatic() ? "static " : "").append(snippet.fullname()).append("; ");
+    }
+
+    private static void staticImport(StringBuilder lines, String className, String member) {
+        lines.append("import static ").append(className).append('.').append(member).append("; ");
+    }
+
+    private EvalResult execute(Compiled compiled, ErrorFormatter.Cell cell) throws EvalException {
+        Method doIt;
+        try {
+            List<ClassBytecodes> classes = new ArrayList<>();
+            compiled.classes().forEach((name, bytes) -> classes.add(new ClassBytecodes(name, bytes)));
+            control.loader().load(classes.toArray(ClassBytecodes[]::new));
+            doIt = control.loader().loadClass(compiled.className()).getDeclaredMethod("do_it$");
+            doIt.setAccessible(true);
+        } catch (ReflectiveOperationException | jdk.jshell.spi.ExecutionControl.ExecutionControlException e) {
+            throw new IllegalStateException("a compiled cell did not load: " + e, e);
+        }
+        String sourceFile = compiled.className().substring(compiled.className().lastIndexOf('.') + 1) + ".java";
+        cell.placeFile(sourceFile);
+        CellValue.take();
+        try {
+            control.invoke(doIt);
+        } catch (InvocationTargetException e) {
+            Throwable real = control.lastFailure() != null ? control.lastFailure() : e.getCause();
+            declare(compiled.declared(), failingLine(real, compiled.className()));
+            if (real instanceof CellRuntime.CellInterruptedError || CellRuntime.isStopRequested()) {
+                throw errors.interrupted();
+            }
+            if (real instanceof CellRuntime.CellExitError exit) throw errors.exit(exit.status());
+            throw errors.runtime(cell, real);
+        } catch (Exception e) {
+            declare(compiled.declared(), 0);
+            throw errors.runtime(cell, e);
+        }
+        declare(compiled.declared(), Integer.MAX_VALUE);
+        Object value = CellValue.take();
+        if (compiled.valueSource() == null || JShellInterpreter.isDisplayCall(compiled.valueSource())) {
+            return EvalResult.NONE;
+        }
+        return EvalResult.of(value);
+    }
+
+    /**
+     * Makes the cell's variables the session's, up to the line where it failed: as in JShell, where each line is a
+     * snippet of its own, a variable whose initializer failed is declared (with its default value) and the later
+     * ones are not.
+     */
+    private void declare(List<Declared> declared, int upToLine) {
+        for (Declared d : declared) {
+            if (d.line() > upToLine) continue;
+            pending.remove(d.name());
+            pending.put(d.name(), d);
+        }
+    }
+
+    /** The cell line a failure came from: the frame of the cell's own method (none: every line counts). */
+    private static int failingLine(Throwable failure, String className) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (frame.getClassName().equals(className) && frame.getMethodName().equals("do_it$")) {
+                    return Math.max(0, frame.getLineNumber());
+                }
+            }
+        }
+        return Integer.MAX_VALUE; // it stopped elsewhere (a stop between lines): what ran is unknown, keep all
+    }
+
+    /**
+     * Declares in JShell each variable only this path knows, with its value: before JShell compiles anything that
+     * may name one. A value that no longer fits (its class was declared again since) is left at its default.
+     */
+    void publish() {
+        if (pending.isEmpty()) return;
+        List<Declared> all = new ArrayList<>(pending.values());
+        pending.clear();
+        for (Declared d : all) {
+            Object value;
+            try {
+                value = field(d).get(null);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                value = null;
+            }
+            VarSnippet made = declareInJShell(d.sourceType() + " " + d.name() + ";");
+            if (made == null) made = declareInJShell("Object " + d.name() + ";");
+            if (made == null) {
+                LOG.warning(() -> "variable " + d.name() + " could not be declared in JShell");
+                continue;
+            }
+            try {
+                Field target = control.loader().loadClass(analysis.wrapper(made).fullClassName()).getDeclaredField(d.name());
+                target.setAccessible(true);
+                target.set(null, value);
+            } catch (IllegalArgumentException e) {
+                System.err.println("note: variable " + d.name() + " was reset because a declaration it uses changed");
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "variable " + d.name() + " lost its value", e);
+            }
+        }
+    }
+
+    private VarSnippet declareInJShell(String declaration) {
+        for (SnippetEvent event : shell.eval(declaration)) {
+            if (event.causeSnippet() == null && event.snippet() instanceof VarSnippet variable
+                    && event.status().isDefined()) {
+                return variable;
+            }
+        }
+        return null;
+    }
+
+    private Field field(Declared declared) throws ReflectiveOperationException {
+        Field field = control.loader().loadClass(declared.className()).getDeclaredField(declared.name());
+        field.setAccessible(true);
+        return field;
+    }
+
+    private static int leadingWhitespace(String source) {
+        int i = 0;
+        while (i < source.length() && Character.isWhitespace(source.charAt(i))) i++;
+        return i;
+    }
+}
