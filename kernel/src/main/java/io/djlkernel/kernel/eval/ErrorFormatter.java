@@ -145,7 +145,7 @@ final class ErrorFormatter {
     EvalException runtime(Cell cell, Throwable thrown) {
         String className = thrown instanceof jdk.jshell.EvalException
                 ? ((jdk.jshell.EvalException) thrown).getExceptionClassName() : thrown.getClass().getName();
-        String message = thrown.getMessage() == null ? "" : thrown.getMessage();
+        String message = withoutWrapperNames(thrown.getMessage());
         List<String> traceback = new ArrayList<>();
         traceback.add(BOLD_RED + className + RESET + (message.isEmpty() ? "" : ": " + message));
         appendFrames(cell, thrown, traceback);
@@ -155,7 +155,7 @@ final class ErrorFormatter {
             String causeName = cause instanceof jdk.jshell.EvalException
                     ? ((jdk.jshell.EvalException) cause).getExceptionClassName() : cause.getClass().getName();
             traceback.add("Caused by: " + BOLD_RED + causeName + RESET
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+                    + (cause.getMessage() == null ? "" : ": " + withoutWrapperNames(cause.getMessage())));
             appendFrames(cell, cause, traceback);
             cause = cause.getCause();
         }
@@ -166,6 +166,13 @@ final class ErrorFormatter {
             traceback.add(GREEN + "Likely a recursion without an end; the kernel keeps running." + RESET);
         }
         return new EvalException(className, message, traceback, thrown);
+    }
+
+    private static final java.util.regex.Pattern WRAPPER_NAME = java.util.regex.Pattern.compile("REPL\\.\\$(JShell|Cell)\\$\\d+[A-Z]*\\.");
+
+    /** A helpful NullPointerException names a session variable by the class that holds it: the name says enough. */
+    private static String withoutWrapperNames(String message) {
+        return message == null ? "" : WRAPPER_NAME.matcher(message).replaceAll("");
     }
 
     private static void appendFrames(Cell cell, Throwable thrown, List<String> traceback) {

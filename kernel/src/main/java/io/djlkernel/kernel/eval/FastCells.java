@@ -117,6 +117,13 @@ final class FastCells {
         return List.copyOf(pending.values());
     }
 
+    /** Cells that ran through this path. */
+    int cellsRun() {
+        return cellsRun;
+    }
+
+    private int cellsRun;
+
     boolean declares(String name) {
         return pending.containsKey(name);
     }
@@ -133,6 +140,7 @@ final class FastCells {
         Compiled compiled = compile(className, body);
         if (compiled == null && body.value) compiled = compile(className, body.asStatement(pieces, cell));
         if (compiled == null) return Optional.empty();
+        cellsRun++;
         return Optional.of(execute(compiled, cell));
     }
 

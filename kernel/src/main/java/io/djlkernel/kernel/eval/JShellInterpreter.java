@@ -214,6 +214,7 @@ public final class JShellInterpreter implements Interpreter {
                 if (done.isPresent()) return done.get();
                 fast.publish(); // JShell compiles what follows: it must know every variable
             }
+            if (!pieces.isEmpty()) cellsThroughJShell++;
             EvalResult result = EvalResult.NONE;
             for (CellSplitter.Piece piece : pieces) {
                 // javac cannot be stopped mid-compile; a cell of many snippets stops between two of them
@@ -489,6 +490,15 @@ public final class JShellInterpreter implements Interpreter {
         if (s.endsWith(";")) s = s.substring(0, s.length() - 1).strip();
         return s.replaceAll("\\s+", " ");
     }
+
+    /** How cells were compiled so far: in one javac task ({@link FastCells}), or through JShell's snippets. */
+    @Override
+    public Map<String, Object> usageFields() {
+        return Map.of("cells_compiled", Map.of("in_one_task", fast == null ? 0 : fast.cellsRun(),
+                "through_jshell", cellsThroughJShell));
+    }
+
+    private int cellsThroughJShell;
 
     @Override
     public void interrupt() {

@@ -185,7 +185,7 @@ public final class NotebookInterpreter implements Interpreter {
 
     @Override
     public Map<String, Object> usageFields() {
-        Map<String, Object> fields = new LinkedHashMap<>();
+        Map<String, Object> fields = new LinkedHashMap<>(java.usageFields());
         usageFields.forEach((name, reading) -> {
             try {
                 fields.put(name, reading.get());

@@ -1,0 +1,172 @@
+package io.djlkernel.kernel.eval;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Cells compiled in one javac task (see {@link FastCells}) behave as JShell's snippets do: variables live on, later
+ * cells and JShell's own declarations see them, errors point at cell lines. Each test says which path a cell takes
+ * through the interpreter's usage counters, so a path that silently stopped working fails here.
+ */
+class FastCellsTest {
+    private static JShellInterpreter java;
+
+    @BeforeAll
+    static void start() {
+        java = new JShellInterpreter();
+    }
+
+    @AfterAll
+    static void stop() {
+        java.close();
+    }
+
+    private static int inOneTask() {
+        return counter("in_one_task");
+    }
+
+    private static int throughJShell() {
+        return counter("through_jshell");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static int counter(String name) {
+        return (Integer) ((Map<String, Object>) java.usageFields().get("cells_compiled")).get(name);
+    }
+
+    /** Runs a cell that must compile in one task; returns its value (null when it shows none). */
+    private static Object fast(String code) throws EvalException {
+        int before = inOneTask();
+        EvalResult result = java.eval(code);
+        assertEquals(before + 1, inOneTask(), "not compiled in one task: " + code);
+        return result.hasValue() ? result.value() : null;
+    }
+
+    private static Object throughJShell(String code) throws EvalException {
+        int before = throughJShell();
+        EvalResult result = java.eval(code);
+        assertEquals(before + 1, throughJShell(), "expected JShell to run: " + code);
+        return result.hasValue() ? result.value() : null;
+    }
+
+    @Test
+    void everydayCellsCompileInOneTaskAndTheirVariablesLiveOn() throws Exception {
+        assertEquals(2, fast("1 + 1"));
+        assertNull(fast("var names = new ArrayList<String>();\nnames.add(\"a\");"));
+        assertEquals(List.of("a", "b"), fast("names.add(\"b\");\nnames"));
+        assertEquals(3, fast("int total = names.size();\ntotal += 1;\ntotal"));
+        assertEquals(6, fast("total * 2"));
+        assertEquals("a", fast("var first = names.get(0); // a comment\nfirst"));
+        assertNull(fast("System.out.print(\"\")"), "a void call shows nothing");
+        assertNull(fast("for (int i = 0; i < 2; i++) total++;"));
+        assertEquals(5, java.eval("total").value());
+    }
+
+    @Test
+    void aVariableDeclaredAgainTakesItsNewTypeAndValue() throws Exception {
+        fast("var again = 1;");
+        fast("String again = \"now a string\";");
+        assertEquals("NOW A STRING", fast("again.toUpperCase()"));
+        Interpreter.Variable listed = java.variables().stream().filter(v -> v.name().equals("again")).findFirst()
+                .orElseThrow();
+        assertEquals("String", listed.type());
+    }
+
+    @Test
+    void inferredTypesAreListedAsAPersonWritesThem() throws Exception {
+        fast("var entry = Map.of(\"k\", List.of(1)).entrySet().iterator().next();");
+        Interpreter.Variable listed = java.variables().stream().filter(v -> v.name().equals("entry")).findFirst()
+                .orElseThrow();
+        assertEquals("Map.Entry<String, List<Integer>>", listed.type());
+        assertEquals(List.of(1), fast("entry.getValue()"));
+    }
+
+    @Test
+    void jshellSeesTheVariablesWhenItNextCompiles() throws Exception {
+        fast("int base = 40;\nvar label = \"answer\";");
+        // a method is JShell's: the variables are declared in JShell first, with their values
+        assertEquals("answer 42", throughJShell("String show(int plus) { return label + \" \" + (base + plus); }\nshow(2)"));
+        assertEquals(41, fast("base + 1"));
+        assertEquals("answer 43", fast("show(3)"));
+    }
+
+    @Test
+    void completionAndInspectionKnowTheVariables() throws Exception {
+        fast("var sentence = \"some words\";");
+        Interpreter.Completion c = java.complete("sentence.toUpp", 14);
+        assertTrue(c.matches().stream().anyMatch(m -> m.startsWith("toUpperCase")), c.matches().toString());
+        fast("var later = List.of(1, 2);");
+        Interpreter.Inspection inspected = java.inspect("later", 5, 0);
+        assertTrue(inspected != null && inspected.signature().contains("later"), String.valueOf(inspected));
+    }
+
+    @Test
+    void redeclaringAVariableAJShellMethodUsesGoesThroughJShellSoTheMethodSeesIt() throws Exception {
+        fast("int factor = 2;");
+        throughJShell("int scaled(int x) { return factor * x; }");
+        throughJShell("int factor = 10;"); // the method was compiled against the old variable: JShell re-links it
+        assertEquals(30, fast("scaled(3)"));
+    }
+
+    @Test
+    void cellsThatDeclareClassesMethodsOrImportsStillGoThroughJShell() throws Exception {
+        throughJShell("record Point(int x, int y) {}");
+        assertEquals(3, fast("new Point(1, 2).x() + 2"));
+        fast("var p = new Point(5, 6);");
+        assertEquals(6, fast("p.y()"));
+        throughJShell("import java.time.Duration;");
+        assertEquals(60L, fast("Duration.ofMinutes(1).getSeconds()"));
+        // an anonymous class's type cannot be written down: JShell declares that variable its own way
+        assertEquals(7, throughJShell("var anon = new Object() { int seven = 7; };\nanon.seven"));
+    }
+
+    @Test
+    void aFailingLineEndsTheCellAndPointsAtItsLine() throws Exception {
+        EvalException e = assertThrows(EvalException.class,
+                () -> java.eval("int beforeFailure = 1;\n\nObject missing = null;\nmissing.hashCode();\nint afterFailure = 2;"));
+        assertEquals("java.lang.NullPointerException", e.ename());
+        String trace = String.join("\n", e.traceback());
+        assertTrue(trace.contains("cell (line 4)"), trace);
+        assertFalse(trace.contains("REPL."), trace);
+        assertEquals(1, java.eval("beforeFailure").value());
+        assertEquals("CompilationException", assertThrows(EvalException.class, () -> java.eval("afterFailure")).ename());
+    }
+
+    @Test
+    void compileErrorsComeFromJShellWithTheirLines() {
+        EvalException e = assertThrows(EvalException.class, () -> java.eval("int fine = 1;\nundefinedName + 1"));
+        assertEquals("CompilationException", e.ename());
+        assertTrue(String.join("\n", e.traceback()).contains("line 2"), String.join("\n", e.traceback()));
+    }
+
+    @Test
+    void anInterruptStopsAFastCellAndTheSessionGoesOn() throws Exception {
+        fast("long spins = 0;");
+        CompletableFuture<EvalException> stopped = CompletableFuture.supplyAsync(() ->
+                assertThrows(EvalException.class, () -> java.eval("while (true) { spins++; }")));
+        Thread.sleep(300);
+        java.interrupt();
+        assertEquals("Interrupted", stopped.get(10, TimeUnit.SECONDS).ename());
+        assertTrue((Long) java.eval("spins").value() > 0);
+        assertEquals(2, fast("1 + 1"));
+    }
+
+    @Test
+    void aReturnAtTheTopOfACellIsLeftToJShell() throws Exception {
+        int before = inOneTask();
+        assertThrows(EvalException.class, () -> java.eval("int early = 1;\nif (early > 0) return;"));
+        assertEquals(before, inOneTask());
+    }
+}
