@@ -64,8 +64,11 @@ final class FastCells {
     private final CellExecutionControl control;
     private final ErrorFormatter errors;
     private final PooledJavac javac;
-    /** Variables declared here that JShell does not know yet, by name, oldest first. */
-    private final Map<String, Declared> pending = new LinkedHashMap<>();
+    /**
+     * Variables declared here that JShell does not know yet, by name, oldest first. Written by the thread that runs
+     * cells; read also by the debugger's variables view.
+     */
+    private final Map<String, Declared> pending = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private int cells;
 
     /** A variable a cell declared: a static field of {@code className}, declared on {@code line} of the cell. */
@@ -90,11 +93,54 @@ final class FastCells {
         if ("false".equalsIgnoreCase(System.getenv("DJL_KERNEL_FAST_CELLS"))) return null;
         try {
             PooledJavac javac = PooledJavac.open(classPath, control.loader()::sessionClasses);
-            return new FastCells(shell, analysis, control, errors, javac);
+            FastCells cells = new FastCells(shell, analysis, control, errors, javac);
+            cells.warmUpInBackground();
+            return cells;
         } catch (PooledJavac.UnavailableException e) {
             LOG.info(() -> "every cell goes through JShell: " + e.getMessage());
             return null;
         }
+    }
+
+    /** Bodies like everyday cells', compiled once at start. */
+    private static final List<String> WARM_UP = List.of(
+            "Object sum = 1 + 1;",
+            "java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(\"b\", \"a\")); names.sort(null);",
+            "for (int i = 0; i < 3; i++) { String s = String.valueOf(i).repeat(2); }",
+            "double total = java.util.stream.IntStream.range(0, 4).mapToDouble(i -> Math.sqrt(i)).sum();");
+
+    /** Set once javac's first context exists: until then cells go to JShell, whose own javac is warm from start. */
+    private volatile boolean warm;
+
+    /**
+     * A fresh javac context and javac's code still cold make the first compile take a few hundred milliseconds: that
+     * is paid on a thread of its own while the kernel starts, not by the first cell.
+     */
+    private void warmUpInBackground() {
+        Thread warmer = new Thread(() -> {
+            long started = System.nanoTime();
+            try {
+                for (int i = 0; i < WARM_UP.size(); i++) {
+                    String name = "$WarmUp$" + i;
+                    String source = header("", name, "") + WARM_UP.get(i) + "\n} }\n";
+                    javac.compile(PooledJavac.SESSION_PACKAGE + "." + name, source, (task, diagnostics, outputs) -> {
+                        task.generate();
+                        return null;
+                    });
+                }
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.FINE, "warming the cell compiler up failed", e);
+            } finally {
+                warm = true;
+                LOG.info(() -> "cell compiler warm after " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            }
+        }, "djl-kernel-cell-compiler-warmup");
+        warmer.setDaemon(true);
+        warmer.start();
+    }
+
+    boolean isWarm() {
+        return warm;
     }
 
     void classPathChanged(List<String> classPath) {
@@ -114,7 +160,9 @@ final class FastCells {
 
     /** The variables JShell does not know yet. */
     List<Declared> declared() {
-        return List.copyOf(pending.values());
+        synchronized (pending) {
+            return List.copyOf(pending.values());
+        }
     }
 
     /** Cells that ran through this path. */
@@ -134,6 +182,7 @@ final class FastCells {
      * @throws EvalException the cell ran and failed, or was interrupted
      */
     Optional<EvalResult> run(List<CellSplitter.Piece> pieces, ErrorFormatter.Cell cell) throws EvalException {
+        if (!warm) return Optional.empty();
         Body body = Body.of(pieces, cell);
         if (body == null) return Optional.empty();
         String className = CLASS_PREFIX + (++cells);
@@ -368,18 +417,22 @@ final class FastCells {
                 .anyMatch(s -> patterns.stream().anyMatch(p -> p.matcher(s.source()).find()));
     }
 
-    /** The imports of a JShell wrapper: the session's imports, variables, methods and classes, newest binding only. */
+    /**
+     * The imports of a JShell wrapper: the session's imports, variables, methods and classes, newest binding only.
+     * A declaration still waiting for what it refers to is left out: a cell that uses it goes to JShell, which says
+     * what is missing.
+     */
     private String imports(Set<String> declaredHere) {
         StringBuilder lines = new StringBuilder();
         shell.imports().filter(i -> shell.status(i).isDefined()).forEach(i -> importLine(lines, i));
-        shell.variables().filter(v -> shell.status(v).isDefined() && !declaredHere.contains(v.name())
+        shell.variables().filter(v -> shell.status(v) == Snippet.Status.VALID && !declaredHere.contains(v.name())
                         && !pending.containsKey(v.name()))
                 .forEach(v -> staticImport(lines, analysis.wrapper(v).fullClassName(), v.name()));
-        shell.methods().filter(m -> shell.status(m).isDefined())
+        shell.methods().filter(m -> shell.status(m) == Snippet.Status.VALID)
                 .forEach(m -> staticImport(lines, analysis.wrapper(m).fullClassName(), m.name()));
-        shell.types().filter(t -> shell.status(t).isDefined())
+        shell.types().filter(t -> shell.status(t) == Snippet.Status.VALID)
                 .forEach(t -> staticImport(lines, analysis.wrapper(t).fullClassName(), t.name()));
-        for (Declared d : pending.values()) {
+        for (Declared d : declared()) {
             if (!declaredHere.contains(d.name())) staticImport(lines, d.className(), d.name());
         }
         return lines.toString();
@@ -460,8 +513,11 @@ final class FastCells {
      */
     void publish() {
         if (pending.isEmpty()) return;
-        List<Declared> all = new ArrayList<>(pending.values());
-        pending.clear();
+        List<Declared> all;
+        synchronized (pending) {
+            all = new ArrayList<>(pending.values());
+            pending.clear();
+        }
         for (Declared d : all) {
             Object value;
             try {

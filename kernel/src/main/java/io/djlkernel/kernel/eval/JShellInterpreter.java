@@ -500,6 +500,11 @@ public final class JShellInterpreter implements Interpreter {
 
     private int cellsThroughJShell;
 
+    /** Whether cells can be compiled in one task now (the compiler warms up at start). */
+    boolean compilesInOneTask() {
+        return fast != null && fast.isWarm();
+    }
+
     @Override
     public void interrupt() {
         control.requestStop();

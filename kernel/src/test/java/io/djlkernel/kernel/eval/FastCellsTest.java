@@ -24,8 +24,11 @@ class FastCellsTest {
     private static JShellInterpreter java;
 
     @BeforeAll
-    static void start() {
+    static void start() throws InterruptedException {
         java = new JShellInterpreter();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!java.compilesInOneTask() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(java.compilesInOneTask(), "the one-task compiler never got ready");
     }
 
     @AfterAll

@@ -40,7 +40,7 @@ import java.util.function.Supplier;
  * <p>The pool and the reset of the {@code REPL} package between tasks are javac internals, reached by reflection:
  * they need {@code --add-exports} of {@code jdk.compiler}'s {@code api}, {@code code} and {@code util} packages (the
  * kernel jar's manifest has them). Where they are missing, {@link #open} says so and callers compile another way.
- * Not thread-safe: one caller at a time.
+ * One task at a time.
  */
 public final class PooledJavac {
     /** The package JShell compiles cells into; classes compiled here go there too, to reach package-private members. */
@@ -92,7 +92,7 @@ public final class PooledJavac {
     }
 
     /** Cells compile against these from now on (a jar {@code %maven} added); earlier contexts are dropped. */
-    public void setClassPath(List<String> classPath) {
+    public synchronized void setClassPath(List<String> classPath) {
         List<File> files = new ArrayList<>();
         for (String entry : classPath) if (!entry.isBlank()) files.add(new File(entry));
         try {
@@ -108,7 +108,7 @@ public final class PooledJavac {
      * {@link #SESSION_PACKAGE}). The context then forgets that class and lists the session package afresh next time,
      * so that later tasks see classes loaded since, as JShell's own tasks do.
      */
-    public <Z> Z compile(String className, String source, Work<Z> work) {
+    public synchronized <Z> Z compile(String className, String source, Work<Z> work) {
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         Map<String, byte[]> outputs = new LinkedHashMap<>();
         files.outputs = outputs;
