@@ -321,3 +321,40 @@ def test_panel_comms_answer_while_a_cell_runs(kernel):
     assert reply["status"] == "ok"
     for comm_id in ("panel-endpoints", "panel-devices"):
         kc.shell_channel.send(kc.session.msg("comm_close", {"comm_id": comm_id, "data": {}}))
+
+
+def usage(kc):
+    """A usage_request on the control channel, as JupyterLab's resource panel sends it."""
+    msg = kc.session.msg("usage_request", {})
+    kc.control_channel.send(msg)
+    deadline = time.monotonic() + 10
+    while True:
+        reply = kc.get_control_msg(timeout=max(0.01, deadline - time.monotonic()))
+        if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+            return reply["content"]
+
+
+def test_everyday_cells_compile_in_one_task_and_declarations_go_through_jshell(kernel):
+    """The installed kernel (its jar manifest opens javac's task pool) compiles a cell of statements in one task;
+    a method goes through JShell and still sees that cell's variables."""
+    km, kc = kernel
+    cell = "var ordered = new ArrayList<Integer>(List.of(3, 1, 2));\nCollections.sort(ordered);\nordered"
+    deadline = time.monotonic() + 30
+    while True:  # the one-task compiler warms up after start: until then cells go through JShell
+        before = usage(kc)["cells_compiled"]
+        run = execute(kc, cell)
+        assert run.status == "ok" and run.result() == "[1, 2, 3]", run.describe()
+        after = usage(kc)["cells_compiled"]
+        if after["in_one_task"] == before["in_one_task"] + 1:
+            break
+        assert time.monotonic() < deadline, f"no cell compiled in one task: {after}"
+        time.sleep(0.5)
+    run = execute(kc, "int twiceOf(int v) { return 2 * v; }\ntwiceOf(ordered.get(2))")
+    assert run.status == "ok" and run.result() == "6", run.describe()
+    assert usage(kc)["cells_compiled"]["through_jshell"] == after["through_jshell"] + 1
+    run = execute(kc, "ordered.add(10);\ntwiceOf(ordered.get(3))")
+    assert run.status == "ok" and run.result() == "20", run.describe()
+    assert usage(kc)["cells_compiled"]["in_one_task"] == after["in_one_task"] + 1
+    run = execute(kc, "var missing = (String) null;\nmissing.length()")
+    assert run.status == "error" and run.error()["ename"] == "java.lang.NullPointerException", run.describe()
+    assert any("cell (line 2)" in line for line in run.error()["traceback"]), run.error()["traceback"]

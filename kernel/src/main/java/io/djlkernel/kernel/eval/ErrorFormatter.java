@@ -160,7 +160,8 @@ final class ErrorFormatter {
             cause = cause.getCause();
         }
         if (className.equals("java.lang.OutOfMemoryError")) {
-            traceback.add(GREEN + "The cell's allocations were released and the kernel keeps running. For more memory,"
+            traceback.add(GREEN + "What the cell's code held was released (a variable keeps what it holds: set it to null to"
+                    + " free that) and the kernel keeps running. For more memory,"
                     + " reinstall the kernel with --jvm-opt=-Xmx<size>." + RESET);
         } else if (className.equals("java.lang.StackOverflowError")) {
             traceback.add(GREEN + "Likely a recursion without an end; the kernel keeps running." + RESET);

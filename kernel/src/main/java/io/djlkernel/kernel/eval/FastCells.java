@@ -71,8 +71,11 @@ final class FastCells {
     private final Map<String, Declared> pending = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private int cells;
 
-    /** A variable a cell declared: a static field of {@code className}, declared on {@code line} of the cell. */
-    record Declared(String name, String className, String sourceType, String displayType, int line) {
+    /**
+     * A variable a cell declared: a static field of {@code className}, declared on {@code line} of the cell;
+     * {@code jshellType} is how JShell will declare it.
+     */
+    record Declared(String name, String className, String jshellType, String displayType, int line) {
     }
 
     private FastCells(JShell shell, SourceCodeAnalysis analysis, CellExecutionControl control, ErrorFormatter errors,
@@ -302,8 +305,9 @@ final class FastCells {
         for (Declaration d : declarations) {
             String type = d.writtenType() != null ? d.writtenType() : d.inferred().source;
             String display = d.writtenType() != null ? d.writtenType() : d.inferred().display;
+            String forJShell = d.writtenType() != null ? d.writtenType() : d.inferred().forJShell;
             fields.append("public static ").append(type).append(' ').append(d.name()).append("; ");
-            declared.add(new Declared(d.name(), className, type, display, d.line()));
+            declared.add(new Declared(d.name(), className, forJShell, display, d.line()));
         }
         String source = header(imports(names), simpleName, fields.toString()) + text + "\n} }\n";
         Map<String, byte[]> classes = javac.compile(className, source, (task, diagnostics, outputs) -> {
@@ -525,7 +529,7 @@ final class FastCells {
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 value = null;
             }
-            VarSnippet made = declareInJShell(d.sourceType() + " " + d.name() + ";");
+            VarSnippet made = declareInJShell(d.jshellType() + " " + d.name() + ";");
             if (made == null) made = declareInJShell("Object " + d.name() + ";");
             if (made == null) {
                 LOG.warning(() -> "variable " + d.name() + " could not be declared in JShell");

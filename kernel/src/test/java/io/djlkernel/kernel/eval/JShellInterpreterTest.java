@@ -234,9 +234,10 @@ class JShellInterpreterTest {
                 () -> java.eval("int down(int n) { return down(n + 1) + 1; }\ndown(0)"));
         assertEquals("java.lang.StackOverflowError", so.ename());
         EvalException oom = assertThrows(EvalException.class,
-                () -> java.eval("List<long[]> hog = new ArrayList<>(); while (true) hog.add(new long[50_000_000]);"));
+                () -> java.eval("{ List<long[]> hog = new ArrayList<>(); while (true) hog.add(new long[50_000_000]); }"));
         assertEquals("java.lang.OutOfMemoryError", oom.ename());
         assertEquals(3, value("1 + 2"));
+        assertEquals(200_000_000, value("new byte[200_000_000].length"), "the heap is usable again");
     }
 
     @Test

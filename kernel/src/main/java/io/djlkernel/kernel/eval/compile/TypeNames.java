@@ -24,35 +24,44 @@ public final class TypeNames {
     public final String source;
     /** The type as a person reads it: simple names ({@code Map.Entry<String, NDArray>}). */
     public final String display;
+    /**
+     * The type as JShell declares it: qualified names, but a class a cell declared by its name (JShell imports it),
+     * so that JShell lists the variable as {@code Point}, not under its wrapper class.
+     */
+    public final String forJShell;
 
-    private TypeNames(String source, String display) {
+    private enum Style { QUALIFIED, SIMPLE, JSHELL }
+
+    private TypeNames(String source, String display, String forJShell) {
         this.source = source;
         this.display = display;
+        this.forJShell = forJShell;
     }
 
     public static Optional<TypeNames> of(TypeMirror type) {
-        String source = write(type, false);
-        return source == null ? Optional.empty() : Optional.of(new TypeNames(source, write(type, true)));
+        String source = write(type, Style.QUALIFIED);
+        return source == null ? Optional.empty()
+                : Optional.of(new TypeNames(source, write(type, Style.SIMPLE), write(type, Style.JSHELL)));
     }
 
     /** Null when the type cannot be written. */
-    private static String write(TypeMirror type, boolean simple) {
+    private static String write(TypeMirror type, Style style) {
         if (type.getKind().isPrimitive()) return type.getKind().name().toLowerCase(java.util.Locale.ROOT);
         switch (type.getKind()) {
             case ARRAY: {
-                String component = write(((ArrayType) type).getComponentType(), simple);
+                String component = write(((ArrayType) type).getComponentType(), style);
                 return component == null ? null : component + "[]";
             }
             case DECLARED:
-                return declared((DeclaredType) type, simple);
+                return declared((DeclaredType) type, style);
             case WILDCARD: {
                 WildcardType wildcard = (WildcardType) type;
                 if (wildcard.getExtendsBound() != null) {
-                    String bound = write(wildcard.getExtendsBound(), simple);
+                    String bound = write(wildcard.getExtendsBound(), style);
                     return bound == null ? null : "? extends " + bound;
                 }
                 if (wildcard.getSuperBound() != null) {
-                    String bound = write(wildcard.getSuperBound(), simple);
+                    String bound = write(wildcard.getSuperBound(), style);
                     return bound == null ? null : "? super " + bound;
                 }
                 return "?";
@@ -62,14 +71,15 @@ public final class TypeNames {
         }
     }
 
-    private static String declared(DeclaredType type, boolean simple) {
+    private static String declared(DeclaredType type, Style style) {
         TypeElement element = (TypeElement) type.asElement();
         if (!reachable(element)) return null;
-        String name = simple ? simpleName(element) : element.getQualifiedName().toString();
+        String name = style == Style.SIMPLE || style == Style.JSHELL && inSessionPackage(element)
+                ? simpleName(element) : element.getQualifiedName().toString();
         if (type.getTypeArguments().isEmpty()) return name;
         StringJoiner arguments = new StringJoiner(", ", "<", ">");
         for (TypeMirror argument : type.getTypeArguments()) {
-            String written = write(argument, simple);
+            String written = write(argument, style);
             if (written == null) return null;
             arguments.add(written);
         }
