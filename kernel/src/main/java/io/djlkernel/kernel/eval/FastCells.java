@@ -97,7 +97,7 @@ final class FastCells {
         try {
             PooledJavac javac = PooledJavac.open(classPath, control.loader()::sessionClasses);
             FastCells cells = new FastCells(shell, analysis, control, errors, javac);
-            cells.warmUpInBackground();
+            cells.warmUpInBackground(WARM_UP);
             return cells;
         } catch (PooledJavac.UnavailableException e) {
             LOG.info(() -> "every cell goes through JShell: " + e.getMessage());
@@ -119,13 +119,15 @@ final class FastCells {
      * A fresh javac context and javac's code still cold make the first compile take a few hundred milliseconds: that
      * is paid on a thread of its own while the kernel starts, not by the first cell.
      */
-    private void warmUpInBackground() {
+    private void warmUpInBackground(List<String> bodies) {
+        warm = false;
+        int round = ++warmUps;
         Thread warmer = new Thread(() -> {
             long started = System.nanoTime();
             try {
-                for (int i = 0; i < WARM_UP.size(); i++) {
-                    String name = "$WarmUp$" + i;
-                    String source = header("", name, "") + WARM_UP.get(i) + "\n} }\n";
+                for (int i = 0; i < bodies.size(); i++) {
+                    String name = "$WarmUp$" + round + "$" + i;
+                    String source = header("", name, "") + bodies.get(i) + "\n} }\n";
                     javac.compile(PooledJavac.SESSION_PACKAGE + "." + name, source, (task, diagnostics, outputs) -> {
                         task.generate();
                         return null;
@@ -134,7 +136,7 @@ final class FastCells {
             } catch (RuntimeException | LinkageError e) {
                 LOG.log(Level.FINE, "warming the cell compiler up failed", e);
             } finally {
-                warm = true;
+                if (round == warmUps) warm = true;
                 LOG.info(() -> "cell compiler warm after " + (System.nanoTime() - started) / 1_000_000 + " ms");
             }
         }, "djl-kernel-cell-compiler-warmup");
@@ -146,8 +148,15 @@ final class FastCells {
         return warm;
     }
 
+    private volatile int warmUps;
+
+    /**
+     * A jar was added: javac needs a new context, which the first compile in it pays for (about 0.2 s). That is
+     * paid in the background, as at start; cells go to JShell meanwhile.
+     */
     void classPathChanged(List<String> classPath) {
         javac.setClassPath(classPath);
+        warmUpInBackground(WARM_UP.subList(0, 1));
     }
 
     /** The value of a variable a cell of this path declared, if {@code name} is one. */
