@@ -281,6 +281,9 @@ final class FastCells {
             if (!topLevel(block.getStatements(), unit, Trees.instance(task), probe, bodyStart, declarations, null)) {
                 return null;
             }
+            // written types need no attribution here: the compile with fields checks everything, and it is the
+            // one with JShell's meaning (a field can be captured by a lambda after it was assigned again)
+            if (!declarations.isEmpty() && declarations.stream().allMatch(d -> d.writtenType() != null)) return Map.of();
             task.analyze();
             if (hasErrors(diagnostics)) return null;
             if (!declarations.isEmpty()) {

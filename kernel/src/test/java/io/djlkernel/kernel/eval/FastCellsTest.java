@@ -78,6 +78,14 @@ class FastCellsTest {
     }
 
     @Test
+    void aLambdaReadsAVariableAsItIsWhenItRunsAsInJShell() throws Exception {
+        assertNull(fast("int counter = 1;\ncounter++;\njava.util.function.IntSupplier read = () -> counter;"));
+        assertEquals(2, fast("read.getAsInt()"));
+        fast("counter = 10;");
+        assertEquals(10, fast("read.getAsInt()"));
+    }
+
+    @Test
     void aVariableDeclaredAgainTakesItsNewTypeAndValue() throws Exception {
         fast("var again = 1;");
         fast("String again = \"now a string\";");
