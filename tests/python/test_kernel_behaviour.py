@@ -339,6 +339,7 @@ def test_everyday_cells_compile_in_one_task_and_declarations_go_through_jshell(k
     a method goes through JShell and still sees that cell's variables."""
     km, kc = kernel
     cell = "var ordered = new ArrayList<Integer>(List.of(3, 1, 2));\nCollections.sort(ordered);\nordered"
+    check_alive(km, kc)  # the interpreter is ready: its fields are in the usage reply
     deadline = time.monotonic() + 30
     while True:  # the one-task compiler warms up after start: until then cells go through JShell
         before = usage(kc)["cells_compiled"]

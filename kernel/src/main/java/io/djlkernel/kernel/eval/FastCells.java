@@ -96,9 +96,7 @@ final class FastCells {
         if ("false".equalsIgnoreCase(System.getenv("DJL_KERNEL_FAST_CELLS"))) return null;
         try {
             PooledJavac javac = PooledJavac.open(classPath, control.loader()::sessionClasses);
-            FastCells cells = new FastCells(shell, analysis, control, errors, javac);
-            cells.warmUpInBackground(WARM_UP);
-            return cells;
+            return new FastCells(shell, analysis, control, errors, javac);
         } catch (PooledJavac.UnavailableException e) {
             LOG.info(() -> "every cell goes through JShell: " + e.getMessage());
             return null;
@@ -116,9 +114,35 @@ final class FastCells {
     private volatile boolean warm;
 
     /**
-     * A fresh javac context and javac's code still cold make the first compile take a few hundred milliseconds: that
-     * is paid on a thread of its own while the kernel starts, not by the first cell.
+     * A fresh javac context and javac's code still cold make the first compile take a few hundred milliseconds (a
+     * second of CPU on a 2-core machine): that is paid on a thread of its own, not by a cell. It starts once the
+     * kernel has been idle for {@value #QUIET_MS} ms, or at the second cell (cells run back to back, "run all",
+     * gain most from it); on a 2-core machine starting it with the kernel made the first cell slower.
+     *
+     * @param idleSinceNanos when the kernel last finished a request that runs code, {@link Long#MAX_VALUE} while
+     *                       one runs (System.nanoTime)
      */
+    void warmUpWhenQuiet(java.util.function.LongSupplier idleSinceNanos) {
+        Thread waiter = new Thread(() -> {
+            try {
+                while (cellsSeen < 2) {
+                    long since = idleSinceNanos.getAsLong();
+                    if (since != Long.MAX_VALUE && System.nanoTime() - since >= QUIET_MS * 1_000_000L) break;
+                    Thread.sleep(20);
+                }
+                warmUpInBackground(WARM_UP);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "djl-kernel-cell-compiler-wait");
+        waiter.setDaemon(true);
+        waiter.start();
+    }
+
+    private static final long QUIET_MS = 250;
+    /** Cells the interpreter has offered this path, taken or not. */
+    private volatile int cellsSeen;
+
     private void warmUpInBackground(List<String> bodies) {
         warm = false;
         int round = ++warmUps;
@@ -156,7 +180,7 @@ final class FastCells {
      */
     void classPathChanged(List<String> classPath) {
         javac.setClassPath(classPath);
-        warmUpInBackground(WARM_UP.subList(0, 1));
+        if (warmUps > 0) warmUpInBackground(WARM_UP.subList(0, 1)); // else the first warm-up is still to come
     }
 
     /** The value of a variable a cell of this path declared, if {@code name} is one. */
@@ -194,6 +218,7 @@ final class FastCells {
      * @throws EvalException the cell ran and failed, or was interrupted
      */
     Optional<EvalResult> run(List<CellSplitter.Piece> pieces, ErrorFormatter.Cell cell) throws EvalException {
+        cellsSeen++;
         if (!warm) return Optional.empty();
         Body body = Body.of(pieces, cell);
         if (body == null) return Optional.empty();

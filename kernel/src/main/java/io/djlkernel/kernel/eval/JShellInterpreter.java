@@ -129,7 +129,9 @@ public final class JShellInterpreter implements Interpreter {
     }
 
     /**
-     * Starts warming javac up in the background (see {@link JavacWarmup}); call once the session is ready.
+     * Starts warming javac up in the background (see {@link JavacWarmup}), and the one-task compiler's context (see
+     * {@link FastCells#warmUpWhenQuiet}): until that is ready, every cell goes through JShell. Call once the session
+     * is ready.
      *
      * @param idleSinceNanos when the kernel last finished a request that runs code (System.nanoTime), or
      *                       {@link Long#MAX_VALUE} while one runs (a cell, its magics included): the warm-up only
@@ -137,6 +139,7 @@ public final class JShellInterpreter implements Interpreter {
      */
     public void warmUpInBackground(java.util.function.LongSupplier idleSinceNanos) {
         JavacWarmup.start(idleSinceNanos);
+        if (fast != null) fast.warmUpWhenQuiet(idleSinceNanos);
     }
 
     @Override
@@ -500,7 +503,7 @@ public final class JShellInterpreter implements Interpreter {
 
     private int cellsThroughJShell;
 
-    /** Whether cells can be compiled in one task now (the compiler warms up at start). */
+    /** Whether cells can be compiled in one task now (see {@link #warmUpInBackground}). */
     boolean compilesInOneTask() {
         return fast != null && fast.isWarm();
     }
