@@ -63,7 +63,9 @@ final class FastCells {
     private final SourceCodeAnalysis analysis;
     private final CellExecutionControl control;
     private final ErrorFormatter errors;
-    private final PooledJavac javac;
+    /** Opened by the first warm-up (it costs ~40 ms of a cold start); null until then, or where it cannot be. */
+    private volatile PooledJavac javac;
+    private final java.util.function.Supplier<List<String>> classPath;
     /**
      * Variables declared here that JShell does not know yet, by name, oldest first. Written by the thread that runs
      * cells; read also by the debugger's variables view.
@@ -79,28 +81,24 @@ final class FastCells {
     }
 
     private FastCells(JShell shell, SourceCodeAnalysis analysis, CellExecutionControl control, ErrorFormatter errors,
-                      PooledJavac javac) {
+                      java.util.function.Supplier<List<String>> classPath) {
         this.shell = shell;
         this.analysis = analysis;
         this.control = control;
         this.errors = errors;
-        this.javac = javac;
+        this.classPath = classPath;
     }
 
     /**
-     * Null where cells cannot be compiled this way (javac's pool not reachable, or turned off with
-     * {@code DJL_KERNEL_FAST_CELLS=false}): every cell then goes to JShell.
+     * Null where turned off with {@code DJL_KERNEL_FAST_CELLS=false}: every cell then goes to JShell, as it does
+     * where javac's pool cannot be reached (found out at the first warm-up).
+     *
+     * @param classPath what cells compile against besides the JDK, now
      */
     static FastCells open(JShell shell, SourceCodeAnalysis analysis, CellExecutionControl control,
-                          ErrorFormatter errors, List<String> classPath) {
+                          ErrorFormatter errors, java.util.function.Supplier<List<String>> classPath) {
         if ("false".equalsIgnoreCase(System.getenv("DJL_KERNEL_FAST_CELLS"))) return null;
-        try {
-            PooledJavac javac = PooledJavac.open(classPath, control.loader()::sessionClasses);
-            return new FastCells(shell, analysis, control, errors, javac);
-        } catch (PooledJavac.UnavailableException e) {
-            LOG.info(() -> "every cell goes through JShell: " + e.getMessage());
-            return null;
-        }
+        return new FastCells(shell, analysis, control, errors, classPath);
     }
 
     /** Bodies like everyday cells', compiled once at start. */
@@ -148,6 +146,16 @@ final class FastCells {
         int round = ++warmUps;
         Thread warmer = new Thread(() -> {
             long started = System.nanoTime();
+            synchronized (this) {
+                if (javac == null) {
+                    try {
+                        javac = PooledJavac.open(classPath.get(), control.loader()::sessionClasses);
+                    } catch (PooledJavac.UnavailableException e) {
+                        LOG.info(() -> "every cell goes through JShell: " + e.getMessage());
+                        return;
+                    }
+                }
+            }
             try {
                 for (int i = 0; i < bodies.size(); i++) {
                     String name = "$WarmUp$" + round + "$" + i;
@@ -178,9 +186,10 @@ final class FastCells {
      * A jar was added: javac needs a new context, which the first compile in it pays for (about 0.2 s). That is
      * paid in the background, as at start; cells go to JShell meanwhile.
      */
-    void classPathChanged(List<String> classPath) {
-        javac.setClassPath(classPath);
-        if (warmUps > 0) warmUpInBackground(WARM_UP.subList(0, 1)); // else the first warm-up is still to come
+    synchronized void classPathChanged() {
+        if (javac == null) return; // opened later, with the class path of then
+        javac.setClassPath(classPath.get());
+        warmUpInBackground(WARM_UP.subList(0, 1));
     }
 
     /** The value of a variable a cell of this path declared, if {@code name} is one. */

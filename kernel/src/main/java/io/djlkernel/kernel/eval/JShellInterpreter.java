@@ -99,7 +99,7 @@ public final class JShellInterpreter implements Interpreter {
         this.analysis = shell.sourceCodeAnalysis();
         shell.addToClasspath(System.getProperty("java.class.path"));
         this.imports = new ImportsOnFirstUse(control::loader, this::compileClassPath);
-        this.fast = FastCells.open(shell, analysis, control, errors, compileClassPath());
+        this.fast = FastCells.open(shell, analysis, control, errors, this::compileClassPath);
         STARTUP_IMPORTS.forEach(imports::add);
         for (String snippet : startupCode) {
             try {
@@ -602,7 +602,7 @@ public final class JShellInterpreter implements Interpreter {
     public void addToClasspath(List<Path> paths) {
         for (Path path : paths) shell.addToClasspath(path.toAbsolutePath().toString());
         imports.classPathChanged();
-        if (fast != null) fast.classPathChanged(compileClassPath());
+        if (fast != null) fast.classPathChanged();
     }
 
     @Override
