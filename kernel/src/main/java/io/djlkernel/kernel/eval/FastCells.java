@@ -54,10 +54,6 @@ final class FastCells {
     private static final String KEEP = CellValue.class.getName() + ".keep(";
     private static final String CLASS_PREFIX = PooledJavac.SESSION_PACKAGE + ".$Cell$";
     private static final Pattern IDENTIFIER = Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*");
-    /** Pieces JShell alone handles: declarations of classes and methods, modifiers, annotations, imports. */
-    private static final Pattern NOT_OURS = Pattern.compile("(import|package|class|interface|enum|record|public|private"
-            + "|protected|static|abstract|final|sealed|non-sealed|default|synchronized|native|strictfp|transient"
-            + "|volatile)\\b|@");
 
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
@@ -226,67 +222,102 @@ final class FastCells {
      *
      * @throws EvalException the cell ran and failed, or was interrupted
      */
-    Optional<EvalResult> run(List<CellSplitter.Piece> pieces, ErrorFormatter.Cell cell) throws EvalException {
+    Optional<EvalResult> run(String code, ErrorFormatter.Cell cell) throws EvalException {
         cellsSeen++;
         if (!warm) return Optional.empty();
-        Body body = Body.of(pieces, cell);
+        Body body = Body.of(code, true);
         if (body == null) return Optional.empty();
         String className = CLASS_PREFIX + (++cells);
         Compiled compiled = compile(className, body);
-        if (compiled == null && body.value) compiled = compile(className, body.asStatement(pieces, cell));
+        if (compiled == null && body.value()) compiled = compile(className, Body.of(code, false));
         if (compiled == null) return Optional.empty();
         cellsRun++;
         return Optional.of(execute(compiled, cell));
     }
 
-    /** The cell as a method body whose lines are the cell's lines. */
+    /**
+     * The cell as a method body whose lines are the cell's lines. A last statement without its semicolon is the
+     * cell's value when it may be one ({@code CellValue.keep(...)} around it), else it gets its semicolon.
+     */
     private record Body(String text, boolean value, String valueSource) {
-        static Body of(List<CellSplitter.Piece> pieces, ErrorFormatter.Cell cell) {
-            if (pieces.isEmpty()) return null;
-            CellSplitter.Piece last = pieces.get(pieces.size() - 1);
-            String lastSource = last.source().strip();
-            boolean lastIsName = IDENTIFIER.matcher(lastSource.endsWith(";")
-                    ? lastSource.substring(0, lastSource.length() - 1).strip() : lastSource).matches();
-            if (pieces.size() == 1 && lastIsName) return null; // a variable's value is read without compiling
-            for (CellSplitter.Piece piece : pieces) {
-                boolean complete = piece.isComplete() || (piece == last && lastIsName);
-                if (!complete || NOT_OURS.matcher(piece.source().strip()).lookingAt()) return null;
-            }
-            boolean value = lastIsName && !lastSource.endsWith(";") || JShellInterpreter.mayBeValueExpression(last);
-            return build(pieces, cell, value);
+        /** Null for a cell with no code. */
+        static Body of(String code, boolean valueIfItMayBe) {
+            LastStatement last = LastStatement.of(code);
+            if (last == null) return null;
+            if (last.ended()) return new Body(code, false, null);
+            String statement = code.substring(last.start(), last.end());
+            boolean value = valueIfItMayBe && (IDENTIFIER.matcher(statement).matches()
+                    || JShellInterpreter.mayBeValue(statement));
+            if (!value) return new Body(code.substring(0, last.end()) + ";" + code.substring(last.end()), false, null);
+            // the line break ends a comment inside the last line, if any
+            String text = code.substring(0, last.start()) + KEEP + statement + "\n);" + code.substring(last.end());
+            return new Body(text, true, statement);
         }
+    }
 
-        Body asStatement(List<CellSplitter.Piece> pieces, ErrorFormatter.Cell cell) {
-            return build(pieces, cell, false);
-        }
-
-        private static Body build(List<CellSplitter.Piece> pieces, ErrorFormatter.Cell cell, boolean value) {
-            StringBuilder text = new StringBuilder();
-            int line = 1;
-            String valueSource = null;
-            for (int i = 0; i < pieces.size(); i++) {
-                CellSplitter.Piece piece = pieces.get(i);
-                for (int at = cell.lineOf(piece.offset()); line < at; line++) text.append('\n');
-                String source = piece.source();
-                String code;
-                if (i == pieces.size() - 1 && value) {
-                    int start = leadingWhitespace(source);
-                    valueSource = source.strip();
-                    // the line break ends a trailing // comment
-                    code = source.substring(0, start) + KEEP + source.substring(start).stripTrailing() + "\n);";
-                } else {
-                    String trimmed = source.stripTrailing();
-                    boolean ended = trimmed.endsWith(";") || trimmed.endsWith("}");
-                    code = ended ? source : trimmed + (lastLine(trimmed).contains("//") ? "\n;" : ";");
+    /**
+     * Where a cell's last top-level statement starts (its first character of code after the last {@code ;} or
+     * {@code }} outside brackets, strings and comments) and ends (its last character of code), and whether it
+     * ended with one of those.
+     */
+    record LastStatement(int start, int end, boolean ended) {
+        static LastStatement of(String code) {
+            int parens = 0;
+            int braces = 0;
+            int boundary = -1;
+            int lastCode = -1;
+            int start = -1;
+            int n = code.length();
+            for (int i = 0; i < n; i++) {
+                char c = code.charAt(i);
+                if (c == '/' && i + 1 < n && code.charAt(i + 1) == '/') {
+                    while (i < n && code.charAt(i) != '\n') i++;
+                    continue;
                 }
-                text.append(code);
-                line += (int) code.chars().filter(c -> c == '\n').count();
+                if (c == '/' && i + 1 < n && code.charAt(i + 1) == '*') {
+                    int close = code.indexOf("*/", i + 2);
+                    i = close < 0 ? n : close + 1;
+                    continue;
+                }
+                if (Character.isWhitespace(c)) continue;
+                if (start < 0) start = i;
+                if (c == '"' && code.startsWith("\"\"\"", i)) {
+                    i = skipQuoted(code, i + 3, "\"\"\"");
+                } else if (c == '"' || c == '\'') {
+                    i = skipQuoted(code, i + 1, String.valueOf(c));
+                } else if (c == '(' || c == '[') {
+                    parens++;
+                } else if (c == ')' || c == ']') {
+                    parens = Math.max(0, parens - 1);
+                } else if (c == '{') {
+                    braces++;
+                } else if (c == '}') {
+                    braces = Math.max(0, braces - 1);
+                    if (braces == 0 && parens == 0) boundary = i;
+                } else if (c == ';' && braces == 0 && parens == 0) {
+                    boundary = i;
+                }
+                if (boundary == i) start = -1; // the next code starts the next statement
+                lastCode = Math.min(i, n - 1);
             }
-            return new Body(text.toString(), value, valueSource);
+            if (lastCode < 0) return null;
+            if (lastCode == boundary) return new LastStatement(lastCode, lastCode + 1, true);
+            return new LastStatement(start, lastCode + 1, false);
         }
 
-        private static String lastLine(String text) {
-            return text.substring(text.lastIndexOf('\n') + 1);
+        /** The index of the closing quote of a literal whose text starts at {@code from}. */
+        private static int skipQuoted(String code, int from, String quote) {
+            for (int i = from; i < code.length(); i++) {
+                char c = code.charAt(i);
+                if (c == '\\') {
+                    i++;
+                } else if (code.startsWith(quote, i)) {
+                    return i + quote.length() - 1;
+                } else if (c == '\n' && quote.length() == 1) {
+                    return i; // not closed on its line: javac will say so
+                }
+            }
+            return code.length() - 1;
         }
     }
 
@@ -609,9 +640,4 @@ final class FastCells {
         return field;
     }
 
-    private static int leadingWhitespace(String source) {
-        int i = 0;
-        while (i < source.length() && Character.isWhitespace(source.charAt(i))) i++;
-        return i;
-    }
 }

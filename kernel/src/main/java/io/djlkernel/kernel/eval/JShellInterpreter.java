@@ -205,18 +205,18 @@ public final class JShellInterpreter implements Interpreter {
         // no clearing here: an interrupt that came while this cell waited (for start-up, behind a magic) is its own
         try {
             declareCopiedVariables(); // copied while no cell ran: before this cell, which may use them
+            ErrorFormatter.Cell cell = new ErrorFormatter.Cell(code);
+            if (fast != null) {
+                Optional<EvalResult> done = runWithoutJShell(code, cell);
+                if (done.isPresent()) return done.get();
+                fast.publish(); // JShell compiles what follows: it must know every variable
+            }
             List<CellSplitter.Piece> pieces = CellSplitter.split(analysis, code, CellRuntime::isStopRequested);
             if (CellRuntime.isStopRequested()) throw errors.interrupted();
             for (CellSplitter.Piece piece : pieces) {
                 if (piece.isComplete() && isImport(piece.source())) imports.addIfOnDemandAndKnown(piece.source());
             }
             prepareImports(code);
-            ErrorFormatter.Cell cell = new ErrorFormatter.Cell(code);
-            if (fast != null) {
-                Optional<EvalResult> done = runWithoutJShell(pieces, cell);
-                if (done.isPresent()) return done.get();
-                fast.publish(); // JShell compiles what follows: it must know every variable
-            }
             if (!pieces.isEmpty()) cellsThroughJShell++;
             EvalResult result = EvalResult.NONE;
             for (CellSplitter.Piece piece : pieces) {
@@ -242,20 +242,24 @@ public final class JShellInterpreter implements Interpreter {
     }
 
     /**
-     * A cell that {@link FastCells} compiles, or that only names a variable, runs here without JShell; empty when
-     * JShell must run it. Not while a debugger watches: it maps lines through JShell's snippets.
+     * A cell that {@link FastCells} compiles, or that only names a variable, runs here without JShell, or even
+     * its splitting into snippets (a javac task of its own for a cell starting with a name); empty when JShell must
+     * run it. Not while a debugger watches (it maps lines through JShell's snippets), nor for a cell with imports
+     * (they decide which class a name means before anything is compiled).
      */
-    private Optional<EvalResult> runWithoutJShell(List<CellSplitter.Piece> pieces, ErrorFormatter.Cell cell)
-            throws EvalException {
-        if (observer != null) return Optional.empty();
-        if (pieces.size() == 1) {
-            String source = pieces.get(0).source().strip();
-            Optional<CellExecutionControl.VariableValue> variable =
-                    variableNamed(source.endsWith(";") ? source.substring(0, source.length() - 1).strip() : source);
-            if (variable.isPresent()) return Optional.of(EvalResult.of(variable.get().value()));
-        }
-        return fast.run(pieces, cell);
+    private Optional<EvalResult> runWithoutJShell(String code, ErrorFormatter.Cell cell) throws EvalException {
+        if (observer != null || IMPORT_LINE.matcher(code).find()) return Optional.empty();
+        String source = code.strip();
+        Optional<CellExecutionControl.VariableValue> variable =
+                variableNamed(source.endsWith(";") ? source.substring(0, source.length() - 1).strip() : source);
+        if (variable.isPresent()) return Optional.of(EvalResult.of(variable.get().value()));
+        if (!fast.isWarm()) return fast.run(code, cell); // counts the cell; runs nothing
+        prepareImports(code);
+        if (CellRuntime.isStopRequested()) throw errors.interrupted();
+        return fast.run(code, cell);
     }
+
+    private static final Pattern IMPORT_LINE = Pattern.compile("(?m)^\\s*import\\s");
 
     @Override
     public java.util.concurrent.CompletableFuture<String> declareVariable(String name, List<String> types, Object value) {
@@ -388,6 +392,15 @@ public final class JShellInterpreter implements Interpreter {
      * A last line without its semicolon ({@code 1 + 1}, {@code list}, {@code tensor.mean()}) is how a user asks to
      * see a value. Lines that are surely not values (declarations, assignments, control flow, prints) skip the try.
      */
+    /**
+     * Whether a cell's last statement, written without its semicolon, may be a value to show: {@link
+     * #mayBeValueExpression} without JShell's completeness.
+     */
+    static boolean mayBeValue(String statement) {
+        String source = statement.strip();
+        return !source.endsWith(";") && !source.endsWith("}") && !NOT_A_VALUE.matcher(source).lookingAt();
+    }
+
     static boolean mayBeValueExpression(CellSplitter.Piece piece) {
         // JShell's analysis calls an expression without its semicolon COMPLETE, and adds one (COMPLETE_WITH_SEMI)
         // only to declarations and statements that need it

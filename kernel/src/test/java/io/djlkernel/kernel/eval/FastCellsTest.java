@@ -176,6 +176,25 @@ class FastCellsTest {
     }
 
     @Test
+    void theLastStatementIsFoundPastStringsCommentsAndBlocks() {
+        assertEquals("x + 1", last("int x = 1;\nx + 1"));
+        assertEquals("s.length()", last("String s = \"a;b}\"; // not the end;\ns.length() // the value"));
+        assertEquals("list.size()", last("for (int i = 0; i < 3; i++) { list.add(i); }\nlist.size()"));
+        assertEquals("run(() -> { a(); b(); })", last("run(() -> { a(); b(); })"));
+        assertEquals("t.strip()", last("var t = \"\"\"\n  text; }\n  \"\"\";\n/* c; } */ t.strip()"));
+        assertEquals("c", last("char q = ';';\nc"));
+        assertTrue(FastCells.LastStatement.of("x++;\n// done").ended());
+        assertTrue(FastCells.LastStatement.of("if (a) { b(); }").ended());
+        assertNull(FastCells.LastStatement.of("  // only a comment\n"));
+    }
+
+    private static String last(String code) {
+        FastCells.LastStatement last = FastCells.LastStatement.of(code);
+        assertFalse(last.ended(), code);
+        return code.substring(last.start(), last.end()).strip();
+    }
+
+    @Test
     void aReturnAtTheTopOfACellIsLeftToJShell() throws Exception {
         int before = inOneTask();
         assertThrows(EvalException.class, () -> java.eval("int early = 1;\nif (early > 0) return;"));
