@@ -533,6 +533,7 @@ final class FastCells {
             List<ClassBytecodes> classes = new ArrayList<>();
             compiled.classes().forEach((name, bytes) -> classes.add(new ClassBytecodes(name, bytes)));
             control.loader().load(classes.toArray(ClassBytecodes[]::new));
+            if (!compiled.declared().isEmpty()) control.loader().listSessionClass(compiled.className());
             doIt = control.loader().loadClass(compiled.className()).getDeclaredMethod("do_it$");
             doIt.setAccessible(true);
         } catch (ReflectiveOperationException | jdk.jshell.spi.ExecutionControl.ExecutionControlException e) {

@@ -130,13 +130,27 @@ final class SnippetClassLoader extends URLClassLoader implements LoaderDelegate 
     }
 
     private volatile java.util.List<Map.Entry<String, byte[]>> sessionClasses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final String WHOLE_CELL_PREFIX = "REPL.$Cell$";
 
+    /** Lists a loaded whole-cell class for later compiles: it holds variables they use. */
+    void listSessionClass(String name) {
+        byte[] bytes = declared.get(name);
+        if (bytes != null) sessionClasses.add(Map.entry(name, bytes));
+    }
+
+    /**
+     * A class compiled from a whole cell ({@code REPL.$Cell$N}) is run once and named by no later compile, unless it
+     * holds variables ({@link #listSessionClass}): javac lists every class of the package in every compile, and a
+     * long session's cells made that list, and each compile, grow.
+     */
     private void addSessionClass(String name, byte[] bytes, boolean again) {
-        if (!name.startsWith("REPL.") || name.indexOf('.', 5) >= 0) return;
+        if (!name.startsWith("REPL.") || name.indexOf('.', 5) >= 0 || name.startsWith(WHOLE_CELL_PREFIX)) return;
         if (again) {
             java.util.List<Map.Entry<String, byte[]>> fresh = new java.util.concurrent.CopyOnWriteArrayList<>();
             declared.forEach((n, b) -> {
-                if (n.startsWith("REPL.") && n.indexOf('.', 5) < 0) fresh.add(Map.entry(n, b));
+                if (n.startsWith("REPL.") && n.indexOf('.', 5) < 0 && !n.startsWith(WHOLE_CELL_PREFIX)) {
+                    fresh.add(Map.entry(n, b));
+                }
             });
             sessionClasses = fresh;
         } else {
