@@ -205,6 +205,9 @@ final class ErrorFormatter {
         if (wholeCell != null && frame.getLineNumber() > 0) {
             return method + " (line " + frame.getLineNumber() + ")"; // the cell's class: named as JShell's frames are
         }
+        if (file != null && file.startsWith("$Cell$") && frame.getLineNumber() > 0) {
+            return method + " (an earlier cell, line " + frame.getLineNumber() + ")"; // compiled whole, line for line
+        }
         if (file != null && file.startsWith("#")) {
             Integer offset = cell.offsetOf(file.substring(1));
             if (offset != null && frame.getLineNumber() > 0) {

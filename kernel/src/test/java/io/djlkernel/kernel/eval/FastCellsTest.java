@@ -157,6 +157,16 @@ class FastCellsTest {
     }
 
     @Test
+    void aLambdaFromAnEarlierCellFailsWithThatCellsLine() throws Exception {
+        fast("java.util.function.IntUnaryOperator inverse =\n    v -> 100 / v;");
+        EvalException e = assertThrows(EvalException.class, () -> java.eval("int ok = 1;\ninverse.applyAsInt(0)"));
+        assertEquals("java.lang.ArithmeticException", e.ename());
+        String trace = String.join("\n", e.traceback());
+        assertTrue(trace.contains("(an earlier cell, line 2)"), trace);
+        assertTrue(trace.contains("cell (line 2)"), trace);
+    }
+
+    @Test
     void compileErrorsComeFromJShellWithTheirLines() {
         EvalException e = assertThrows(EvalException.class, () -> java.eval("int fine = 1;\nundefinedName + 1"));
         assertEquals("CompilationException", e.ename());
