@@ -220,13 +220,16 @@ final class FastCells {
     /**
      * Runs the cell if it is one this path takes; empty (nothing ran) otherwise.
      *
+     * @param prepare run before the cell is compiled (the imports it needs)
      * @throws EvalException the cell ran and failed, or was interrupted
      */
-    Optional<EvalResult> run(String code, ErrorFormatter.Cell cell) throws EvalException {
+    Optional<EvalResult> run(String code, ErrorFormatter.Cell cell, Runnable prepare) throws EvalException {
         cellsSeen++;
         if (!warm) return Optional.empty();
         Body body = Body.of(code, true);
         if (body == null) return Optional.empty();
+        prepare.run();
+        if (CellRuntime.isStopRequested()) throw errors.interrupted();
         String className = CLASS_PREFIX + (++cells);
         Compiled compiled = compile(className, body);
         if (compiled == null && body.value()) compiled = compile(className, Body.of(code, false));

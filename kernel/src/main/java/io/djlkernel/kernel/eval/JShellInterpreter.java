@@ -253,10 +253,7 @@ public final class JShellInterpreter implements Interpreter {
         Optional<CellExecutionControl.VariableValue> variable =
                 variableNamed(source.endsWith(";") ? source.substring(0, source.length() - 1).strip() : source);
         if (variable.isPresent()) return Optional.of(EvalResult.of(variable.get().value()));
-        if (!fast.isWarm()) return fast.run(code, cell); // counts the cell; runs nothing
-        prepareImports(code);
-        if (CellRuntime.isStopRequested()) throw errors.interrupted();
-        return fast.run(code, cell);
+        return fast.run(code, cell, () -> prepareImports(code));
     }
 
     private static final Pattern IMPORT_LINE = Pattern.compile("(?m)^\\s*import\\s");
@@ -392,21 +389,17 @@ public final class JShellInterpreter implements Interpreter {
      * A last line without its semicolon ({@code 1 + 1}, {@code list}, {@code tensor.mean()}) is how a user asks to
      * see a value. Lines that are surely not values (declarations, assignments, control flow, prints) skip the try.
      */
-    /**
-     * Whether a cell's last statement, written without its semicolon, may be a value to show: {@link
-     * #mayBeValueExpression} without JShell's completeness.
-     */
     static boolean mayBeValue(String statement) {
         String source = statement.strip();
         return !source.endsWith(";") && !source.endsWith("}") && !NOT_A_VALUE.matcher(source).lookingAt();
     }
 
-    static boolean mayBeValueExpression(CellSplitter.Piece piece) {
+    /** {@link #mayBeValue} for a snippet of JShell's splitting. */
+    private static boolean mayBeValueExpression(CellSplitter.Piece piece) {
         // JShell's analysis calls an expression without its semicolon COMPLETE, and adds one (COMPLETE_WITH_SEMI)
         // only to declarations and statements that need it
-        if (piece.completeness() != jdk.jshell.SourceCodeAnalysis.Completeness.COMPLETE) return false;
-        String source = piece.source().strip();
-        return !source.endsWith(";") && !source.endsWith("}") && !NOT_A_VALUE.matcher(source).lookingAt();
+        return piece.completeness() == jdk.jshell.SourceCodeAnalysis.Completeness.COMPLETE
+                && mayBeValue(piece.source());
     }
 
     /** {@code x = 1}, {@code a[i] += 2}: assignments show nothing, as in Python. */
