@@ -137,7 +137,7 @@ final class FastCells {
     /** Cells the interpreter has offered this path, taken or not. */
     private volatile int cellsSeen;
 
-    private void warmUpInBackground(List<String> bodies) {
+    private synchronized void warmUpInBackground(List<String> bodies) {
         warm = false;
         int round = ++warmUps;
         Thread warmer = new Thread(() -> {
