@@ -336,8 +336,8 @@ final class FastCells {
     /** Null when the cell is not one this path compiles (JShell then runs it and reports any errors). */
     private Compiled compile(String className, Body body) {
         String simpleName = className.substring(className.lastIndexOf('.') + 1);
-        String imports = imports(Set.of());
-        String head = header(imports, simpleName, "");
+        SessionImports imports = imports();
+        String head = header(imports.except(Set.of()), simpleName, "");
         String probe = head + body.text() + "\n} }\n";
         int bodyStart = head.length();
         List<Declaration> declarations = new ArrayList<>();
@@ -366,10 +366,11 @@ final class FastCells {
         });
         if (classes == null) return null;
         if (declarations.isEmpty()) return new Compiled(className, classes, List.of(), body.valueSource());
-        return compileWithFields(className, simpleName, body, declarations);
+        return compileWithFields(className, simpleName, body, declarations, imports);
     }
 
-    private Compiled compileWithFields(String className, String simpleName, Body body, List<Declaration> declarations) {
+    private Compiled compileWithFields(String className, String simpleName, Body body, List<Declaration> declarations,
+                                       SessionImports imports) {
         Set<String> names = new java.util.HashSet<>();
         declarations.forEach(d -> names.add(d.name()));
         if (usedByJShellDeclarations(names)) return null; // JShell must re-link those: its own path does
@@ -389,7 +390,7 @@ final class FastCells {
             fields.append("public static ").append(type).append(' ').append(d.name()).append("; ");
             declared.add(new Declared(d.name(), className, forJShell, display, d.line()));
         }
-        String source = header(imports(names), simpleName, fields.toString()) + text + "\n} }\n";
+        String source = header(imports.except(names), simpleName, fields.toString()) + text + "\n} }\n";
         Map<String, byte[]> classes = javac.compile(className, source, (task, diagnostics, outputs) -> {
             task.generate();
             if (hasErrors(diagnostics)) {
@@ -506,20 +507,29 @@ final class FastCells {
      * A declaration still waiting for what it refers to is left out: a cell that uses it goes to JShell, which says
      * what is missing.
      */
-    private String imports(Set<String> declaredHere) {
+    private SessionImports imports() {
         StringBuilder lines = new StringBuilder();
         shell.imports().filter(i -> shell.status(i).isDefined()).forEach(i -> importLine(lines, i));
-        shell.variables().filter(v -> shell.status(v) == Snippet.Status.VALID && !declaredHere.contains(v.name())
-                        && !pending.containsKey(v.name()))
-                .forEach(v -> staticImport(lines, analysis.wrapper(v).fullClassName(), v.name()));
         shell.methods().filter(m -> shell.status(m) == Snippet.Status.VALID)
                 .forEach(m -> staticImport(lines, analysis.wrapper(m).fullClassName(), m.name()));
         shell.types().filter(t -> shell.status(t) == Snippet.Status.VALID)
                 .forEach(t -> staticImport(lines, analysis.wrapper(t).fullClassName(), t.name()));
-        for (Declared d : declared()) {
-            if (!declaredHere.contains(d.name())) staticImport(lines, d.className(), d.name());
+        Map<String, String> variables = new LinkedHashMap<>();
+        shell.variables().filter(v -> shell.status(v) == Snippet.Status.VALID && !pending.containsKey(v.name()))
+                .forEach(v -> variables.put(v.name(), analysis.wrapper(v).fullClassName()));
+        for (Declared d : declared()) variables.put(d.name(), d.className());
+        return new SessionImports(lines.toString(), variables);
+    }
+
+    /** A cell's imports, gathered once for its compiles: all but its own variables' older bindings. */
+    private record SessionImports(String others, Map<String, String> variableClasses) {
+        String except(Set<String> declaredHere) {
+            StringBuilder lines = new StringBuilder(others);
+            variableClasses.forEach((name, className) -> {
+                if (!declaredHere.contains(name)) staticImport(lines, className, name);
+            });
+            return lines.toString();
         }
-        return lines.toString();
     }
 
     private static void importLine(StringBuilder lines, ImportSnippet snippet) {

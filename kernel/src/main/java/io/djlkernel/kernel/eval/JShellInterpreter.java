@@ -249,9 +249,7 @@ public final class JShellInterpreter implements Interpreter {
      */
     private Optional<EvalResult> runWithoutJShell(String code, ErrorFormatter.Cell cell) throws EvalException {
         if (observer != null || IMPORT_LINE.matcher(code).find()) return Optional.empty();
-        String source = code.strip();
-        Optional<CellExecutionControl.VariableValue> variable =
-                variableNamed(source.endsWith(";") ? source.substring(0, source.length() - 1).strip() : source);
+        Optional<CellExecutionControl.VariableValue> variable = variableNamed(code);
         if (variable.isPresent()) return Optional.of(EvalResult.of(variable.get().value()));
         return fast.run(code, cell, () -> prepareImports(code));
     }
@@ -279,8 +277,7 @@ public final class JShellInterpreter implements Interpreter {
     private EvalResult run(CellSplitter.Piece piece, ErrorFormatter.Cell cell) throws EvalException {
         // JShell's analysis calls a lone name incomplete (it could start a declaration): checked before that
         String source = piece.source().strip();
-        Optional<CellExecutionControl.VariableValue> variable =
-                variableNamed(source.endsWith(";") ? source.substring(0, source.length() - 1).strip() : source);
+        Optional<CellExecutionControl.VariableValue> variable = variableNamed(source);
         if (variable.isPresent()) return EvalResult.of(variable.get().value());
         if (mayBeValueExpression(piece)) {
             String expression = source; // no semicolon: see mayBeValueExpression
@@ -371,9 +368,12 @@ public final class JShellInterpreter implements Interpreter {
 
     /**
      * A last line that only names a variable ({@code x}, the commonest last line of a notebook cell) shows what the
-     * variable holds now: read directly, without compiling anything. Empty when {@code name} is no active variable.
+     * variable holds now: read directly, without compiling anything. Empty when {@code code} ({@code x} or
+     * {@code x;}) names no active variable.
      */
-    private Optional<CellExecutionControl.VariableValue> variableNamed(String name) {
+    private Optional<CellExecutionControl.VariableValue> variableNamed(String code) {
+        String stripped = code.strip();
+        String name = stripped.endsWith(";") ? stripped.substring(0, stripped.length() - 1).strip() : stripped;
         if (name.isEmpty() || !Character.isJavaIdentifierStart(name.charAt(0))
                 || !name.chars().allMatch(Character::isJavaIdentifierPart)) {
             return Optional.empty();
