@@ -39,7 +39,9 @@ public final class KernelLauncher {
         RendererRegistry renderers = new DefaultRendererRegistry();
         CommManager comms = new CommManager();
         launch(connectionFile, () -> {
+            long started = System.nanoTime();
             JShellInterpreter java = new JShellInterpreter();
+            LOG.info(() -> "JShell created in " + (System.nanoTime() - started) / 1_000_000 + " ms");
             NotebookInterpreter notebook = new NotebookInterpreter(java, renderers, comms);
             notebook.sessionReady();
             java.warmUpInBackground(notebook::idleSinceNanos);

@@ -13,6 +13,7 @@ import com.sun.source.util.SourcePositions;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
+import io.djlkernel.kernel.eval.compile.LocalsToFields;
 import io.djlkernel.kernel.eval.compile.PooledJavac;
 import io.djlkernel.kernel.eval.compile.TypeNames;
 import jdk.jshell.ImportSnippet;
@@ -61,6 +62,8 @@ final class FastCells {
     private final ErrorFormatter errors;
     /** Opened by the first warm-up (it costs ~40 ms of a cold start); null until then, or where it cannot be. */
     private volatile PooledJavac javac;
+    /** Found with {@link #javac}; null where it cannot be, and a cell with variables then takes a second task. */
+    private volatile LocalsToFields localsToFields;
     private final java.util.function.Supplier<List<String>> classPath;
     /**
      * Variables declared here that JShell does not know yet, by name, oldest first. Written by the thread that runs
@@ -146,6 +149,7 @@ final class FastCells {
                 if (javac == null) {
                     try {
                         javac = PooledJavac.open(classPath.get(), control.loader()::sessionClasses);
+                        localsToFields = LocalsToFields.find().orElse(null);
                     } catch (PooledJavac.UnavailableException e) {
                         LOG.info(() -> "every cell goes through JShell: " + e.getMessage());
                         return;
@@ -206,12 +210,18 @@ final class FastCells {
         }
     }
 
-    /** Cells that ran through this path. */
-    int cellsRun() {
-        return cellsRun;
+    /** Cells that ran through this path and took one javac task. */
+    int cellsInOneTask() {
+        return cellsInOneTask;
     }
 
-    private int cellsRun;
+    /** Cells that ran through this path and took a second task (a value line that was a statement, fields). */
+    int cellsInTwoTasks() {
+        return cellsInTwoTasks;
+    }
+
+    private int cellsInOneTask;
+    private int cellsInTwoTasks;
 
     boolean declares(String name) {
         return pending.containsKey(name);
@@ -231,10 +241,20 @@ final class FastCells {
         prepare.run();
         if (CellRuntime.isStopRequested()) throw errors.interrupted();
         String className = CLASS_PREFIX + (++cells);
-        Compiled compiled = compile(className, body);
-        if (compiled == null && body.value()) compiled = compile(className, Body.of(code, false));
+        Compiled compiled;
+        long tasksBefore = javac.tasksRun();
+        try {
+            compiled = compile(className, body);
+            if (compiled == null && body.value()) compiled = compile(className, Body.of(code, false));
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            // javac failed, not the cell: JShell compiles it, and the next cell gets a fresh context
+            LOG.log(Level.WARNING, "the one-task compiler failed on a cell", e);
+            javac.discardContexts();
+            return Optional.empty();
+        }
         if (compiled == null) return Optional.empty();
-        cellsRun++;
+        if (javac.tasksRun() - tasksBefore == 1) cellsInOneTask++;
+        else cellsInTwoTasks++;
         return Optional.of(execute(compiled, cell));
     }
 
@@ -329,8 +349,8 @@ final class FastCells {
     }
 
     /** A top-level variable declaration of the body: where its type ends and its name starts. */
-    private record Declaration(String name, int start, int nameStart, boolean initialized, String writtenType,
-                               TypeNames inferred, int line) {
+    private record Declaration(VariableTree tree, String name, int start, int nameStart, boolean initialized,
+                               String writtenType, TypeNames inferred, int line) {
     }
 
     /** Null when the cell is not one this path compiles (JShell then runs it and reports any errors). */
@@ -338,45 +358,57 @@ final class FastCells {
         String simpleName = className.substring(className.lastIndexOf('.') + 1);
         SessionImports imports = imports();
         String head = header(imports.except(Set.of()), simpleName, "");
-        String probe = head + body.text() + "\n} }\n";
+        String source = head + body.text() + "\n} }\n";
         int bodyStart = head.length();
         List<Declaration> declarations = new ArrayList<>();
-        Map<String, byte[]> classes = javac.compile(className, probe, (task, diagnostics, outputs) -> {
+        // null: not a cell for this path; empty: compile it again with its fields written out
+        Map<String, byte[]> classes = javac.compile(className, source, (task, diagnostics, outputs) -> {
             Iterable<? extends CompilationUnitTree> units = task.parse();
             if (hasErrors(diagnostics)) return null;
             CompilationUnitTree unit = units.iterator().next();
             BlockTree block = cellMethod(unit).getBody();
-            if (!topLevel(block.getStatements(), unit, Trees.instance(task), probe, bodyStart, declarations, null)) {
-                return null;
-            }
-            // written types need no attribution here: the compile with fields checks everything, and it is the
-            // one with JShell's meaning (a field can be captured by a lambda after it was assigned again)
-            if (!declarations.isEmpty() && declarations.stream().allMatch(d -> d.writtenType() != null)) return Map.of();
+            Trees trees = Trees.instance(task);
+            if (!topLevel(block.getStatements(), unit, trees, source, bodyStart, declarations, null)) return null;
+            boolean typesWritten = !declarations.isEmpty()
+                    && declarations.stream().allMatch(d -> d.writtenType() != null);
             task.analyze();
-            if (hasErrors(diagnostics)) return null;
+            // with its types written, a cell may compile with fields and not with locals: a lambda that captures
+            // a variable assigned again, a local that shares a name with a lambda's parameter
+            if (hasErrors(diagnostics)) return typesWritten ? Map.of() : null;
             if (!declarations.isEmpty()) {
-                // the same declarations, now with their types; then compiled again as fields
-                declarations.clear();
-                topLevel(block.getStatements(), unit, Trees.instance(task), probe, bodyStart, declarations, task);
-                return declarations.stream().anyMatch(d -> d.writtenType() == null && d.inferred() == null)
-                        ? null : Map.of();
+                declarations.clear(); // again, now with their types
+                topLevel(block.getStatements(), unit, trees, source, bodyStart, declarations, task);
+                if (declarations.stream().anyMatch(d -> d.writtenType() == null && d.inferred() == null)) return null;
+                if (usedByJShellDeclarations(names(declarations))) return null; // JShell must re-link those
+                LocalsToFields rewrite = localsToFields;
+                if (rewrite == null) return Map.of();
+                try {
+                    rewrite.apply(task, (ClassTree) unit.getTypeDecls().get(0), block,
+                            declarations.stream().map(Declaration::tree).toList());
+                } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                    LOG.log(Level.WARNING, "a cell's variables could not become fields in its one task", e);
+                    localsToFields = null;
+                    return Map.of();
+                }
             }
             task.generate();
             return hasErrors(diagnostics) ? null : Map.copyOf(outputs);
         });
         if (classes == null) return null;
-        if (declarations.isEmpty()) return new Compiled(className, classes, List.of(), body.valueSource());
-        return compileWithFields(className, simpleName, body, declarations, imports);
+        if (classes.isEmpty()) return compileWithFields(className, simpleName, body, declarations, imports);
+        return new Compiled(className, classes, declared(declarations, className), body.valueSource());
     }
 
+    /**
+     * The same cell with a field for each variable written out, in a task of its own: where its variables could
+     * not be made fields in the first task.
+     */
     private Compiled compileWithFields(String className, String simpleName, Body body, List<Declaration> declarations,
                                        SessionImports imports) {
-        Set<String> names = new java.util.HashSet<>();
-        declarations.forEach(d -> names.add(d.name()));
+        Set<String> names = names(declarations);
         if (usedByJShellDeclarations(names)) return null; // JShell must re-link those: its own path does
         StringBuilder fields = new StringBuilder();
         StringBuilder text = new StringBuilder(body.text());
-        List<Declared> declared = new ArrayList<>();
         for (int i = declarations.size() - 1; i >= 0; i--) {
             Declaration d = declarations.get(i);
             // "var x = 1;" becomes "      x = 1;": the same lines and columns
@@ -385,10 +417,7 @@ final class FastCells {
         }
         for (Declaration d : declarations) {
             String type = d.writtenType() != null ? d.writtenType() : d.inferred().source;
-            String display = d.writtenType() != null ? d.writtenType() : d.inferred().display;
-            String forJShell = d.writtenType() != null ? d.writtenType() : d.inferred().forJShell;
             fields.append("public static ").append(type).append(' ').append(d.name()).append("; ");
-            declared.add(new Declared(d.name(), className, forJShell, display, d.line()));
         }
         String source = header(imports.except(names), simpleName, fields.toString()) + text + "\n} }\n";
         Map<String, byte[]> classes = javac.compile(className, source, (task, diagnostics, outputs) -> {
@@ -399,7 +428,25 @@ final class FastCells {
             }
             return Map.copyOf(outputs);
         });
-        return classes == null ? null : new Compiled(className, classes, declared, body.valueSource());
+        return classes == null ? null : new Compiled(className, classes, declared(declarations, className),
+                body.valueSource());
+    }
+
+    private static Set<String> names(List<Declaration> declarations) {
+        Set<String> names = new java.util.HashSet<>();
+        declarations.forEach(d -> names.add(d.name()));
+        return names;
+    }
+
+    /** The cell's variables, as fields of its class, with their types as JShell and %vars will show them. */
+    private static List<Declared> declared(List<Declaration> declarations, String className) {
+        List<Declared> declared = new ArrayList<>();
+        for (Declaration d : declarations) {
+            String display = d.writtenType() != null ? d.writtenType() : d.inferred().display;
+            String forJShell = d.writtenType() != null ? d.writtenType() : d.inferred().forJShell;
+            declared.add(new Declared(d.name(), className, forJShell, display, d.line()));
+        }
+        return declared;
     }
 
     /** End of a declaration without initializer ("int x;"): its semicolon, included. */
@@ -456,7 +503,7 @@ final class FastCells {
             if (attributed != null && inferred) {
                 type = TypeNames.of(trees.getTypeMirror(TreePath.getPath(unit, variable))).orElse(null);
             }
-            declarations.add(new Declaration(name, (int) start - bodyStart, (int) start - bodyStart + declared.start(1)
+            declarations.add(new Declaration(variable, name, (int) start - bodyStart, (int) start - bodyStart + declared.start(1)
                     + declared.group(1).length(), initializer != null, inferred ? null : written, type,
                     (int) unit.getLineMap().getLineNumber(start)));
         }

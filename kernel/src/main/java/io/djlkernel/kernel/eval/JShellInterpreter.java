@@ -500,11 +500,11 @@ public final class JShellInterpreter implements Interpreter {
         return s.replaceAll("\\s+", " ");
     }
 
-    /** How cells were compiled so far: in one javac task ({@link FastCells}), or through JShell's snippets. */
+    /** How cells were compiled so far: in one javac task ({@link FastCells}) or two, or through JShell's snippets. */
     @Override
     public Map<String, Object> usageFields() {
-        return Map.of("cells_compiled", Map.of("in_one_task", fast == null ? 0 : fast.cellsRun(),
-                "through_jshell", cellsThroughJShell));
+        return Map.of("cells_compiled", Map.of("in_one_task", fast == null ? 0 : fast.cellsInOneTask(),
+                "in_two_tasks", fast == null ? 0 : fast.cellsInTwoTasks(), "through_jshell", cellsThroughJShell));
     }
 
     private int cellsThroughJShell;

@@ -37,8 +37,9 @@ class FastCellsTest {
         java.close();
     }
 
-    private static int inOneTask() {
-        return counter("in_one_task");
+    /** Cells this path ran, in one javac task or two. */
+    private static int withoutJShell() {
+        return counter("in_one_task") + counter("in_two_tasks");
     }
 
     private static int throughJShell() {
@@ -50,12 +51,20 @@ class FastCellsTest {
         return (Integer) ((Map<String, Object>) java.usageFields().get("cells_compiled")).get(name);
     }
 
-    /** Runs a cell that must compile in one task; returns its value (null when it shows none). */
+    /** Runs a cell that must compile without JShell; returns its value (null when it shows none). */
     private static Object fast(String code) throws EvalException {
-        int before = inOneTask();
+        int before = withoutJShell();
         EvalResult result = java.eval(code);
-        assertEquals(before + 1, inOneTask(), "not compiled in one task: " + code);
+        assertEquals(before + 1, withoutJShell(), "not compiled without JShell: " + code);
         return result.hasValue() ? result.value() : null;
+    }
+
+    /** Runs a cell that must compile in a single javac task. */
+    private static Object oneTask(String code) throws EvalException {
+        int before = counter("in_one_task");
+        Object value = fast(code);
+        assertEquals(before + 1, counter("in_one_task"), "took a second task: " + code);
+        return value;
     }
 
     private static Object throughJShell(String code) throws EvalException {
@@ -76,6 +85,32 @@ class FastCellsTest {
         assertNull(fast("System.out.print(\"\")"), "a void call shows nothing");
         assertNull(fast("for (int i = 0; i < 2; i++) total++;"));
         assertEquals(5, java.eval("total").value());
+    }
+
+    @Test
+    void cellsThatDeclareVariablesTakeOneTaskWithInferredAndWrittenTypes() throws Exception {
+        assertEquals(List.of(3, 4), oneTask("var grid = new ArrayList<List<Integer>>();\n"
+                + "grid.add(List.of(3, 4));\nint rows = grid.size();\ngrid.get(rows - 1)"));
+        assertEquals(5, oneTask("var cell = grid.get(0).get(1);\nrows += cell;\nrows"));
+        assertEquals("Integer", java.variables().stream().filter(v -> v.name().equals("cell")).findFirst()
+                .orElseThrow().type());
+        assertEquals(6, oneTask("rows + 1"), "a later cell sees the variables with their types");
+        // a use before the declaration is an earlier cell's variable, as in JShell's one snippet per line
+        assertEquals(9, oneTask("int before = rows + cell;\nvar cell = \"text\";\nbefore + cell.length() - 4"));
+        assertEquals("TEXT", oneTask("cell.toUpperCase()"));
+    }
+
+    @Test
+    void aLambdaInTheDeclaringCellReadsTheVariableWhenItRuns() throws Exception {
+        assertEquals(2, oneTask("var step = 1;\njava.util.function.IntSupplier doubled = () -> step * 2;\n"
+                + "doubled.getAsInt()"));
+        oneTask("step = 5;");
+        assertEquals(10, oneTask("doubled.getAsInt()"), "the lambda reads the variable, not a copy");
+        assertEquals(9, oneTask("var offset = 4;\njava.util.function.IntUnaryOperator shifted = "
+                + "new java.util.function.IntUnaryOperator() {\n"
+                + "    public int applyAsInt(int v) { return v + offset; }\n};\nshifted.applyAsInt(5)"));
+        oneTask("offset = 9;");
+        assertEquals(14, oneTask("shifted.applyAsInt(5)"), "an anonymous class reads it too");
     }
 
     @Test
@@ -206,8 +241,8 @@ class FastCellsTest {
 
     @Test
     void aReturnAtTheTopOfACellIsLeftToJShell() throws Exception {
-        int before = inOneTask();
+        int before = withoutJShell();
         assertThrows(EvalException.class, () -> java.eval("int early = 1;\nif (early > 0) return;"));
-        assertEquals(before, inOneTask());
+        assertEquals(before, withoutJShell());
     }
 }

@@ -103,12 +103,25 @@ public final class PooledJavac {
         pool = internals.newPool(); // a reused context keeps its view of packages it has listed
     }
 
+    /** Tasks run so far, warm-ups included. */
+    public synchronized long tasksRun() {
+        return tasksRun;
+    }
+
+    private long tasksRun;
+
+    /** After javac itself failed in a task: later tasks start from a fresh context, not one it left half done. */
+    public synchronized void discardContexts() {
+        pool = internals.newPool();
+    }
+
     /**
      * Runs {@code work} on a task over {@code source}, the compilation unit of {@code className} (a binary name in
      * {@link #SESSION_PACKAGE}). The context then forgets that class and lists the session package afresh next time,
      * so that later tasks see classes loaded since, as JShell's own tasks do.
      */
     public synchronized <Z> Z compile(String className, String source, Work<Z> work) {
+        tasksRun++;
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         Map<String, byte[]> outputs = new LinkedHashMap<>();
         files.outputs = outputs;
