@@ -113,8 +113,8 @@ final class FastCells {
     /**
      * A fresh javac context and javac's code still cold make the first compile take a few hundred milliseconds (a
      * second of CPU on a 2-core machine): that is paid on a thread of its own, not by a cell. It starts once the
-     * kernel has been idle for {@value #QUIET_MS} ms, or at the second cell (cells run back to back, "run all",
-     * gain most from it); on a 2-core machine starting it with the kernel made the first cell slower.
+     * kernel has been idle for {@value #QUIET_MS} ms, or when the first cell ends (cells run back to back, "run
+     * all", gain most from it); on a 2-core machine starting it with the kernel made the first cell slower.
      *
      * @param idleSinceNanos when the kernel last finished a request that runs code, {@link Long#MAX_VALUE} while
      *                       one runs (System.nanoTime)
@@ -122,9 +122,14 @@ final class FastCells {
     void warmUpWhenQuiet(java.util.function.LongSupplier idleSinceNanos) {
         Thread waiter = new Thread(() -> {
             try {
-                while (cellsSeen < 2) {
+                long ready = idleSinceNanos.getAsLong();
+                while (true) {
                     long since = idleSinceNanos.getAsLong();
-                    if (since != Long.MAX_VALUE && System.nanoTime() - since >= QUIET_MS * 1_000_000L) break;
+                    if (since == Long.MAX_VALUE) {
+                        Thread.sleep(20); // a cell runs
+                        continue;
+                    }
+                    if (since != ready || System.nanoTime() - since >= QUIET_MS * 1_000_000L) break; // a cell ended
                     Thread.sleep(20);
                 }
                 warmUpInBackground(WARM_UP);
@@ -137,59 +142,83 @@ final class FastCells {
     }
 
     private static final long QUIET_MS = 250;
-    /** Cells the interpreter has offered this path, taken or not. */
-    private volatile int cellsSeen;
 
-    private synchronized void warmUpInBackground(List<String> bodies) {
-        warm = false;
-        int round = ++warmUps;
+    private void warmUpInBackground(List<String> bodies) {
         Thread warmer = new Thread(() -> {
             long started = System.nanoTime();
-            synchronized (this) {
-                if (javac == null) {
-                    try {
-                        javac = PooledJavac.open(classPath.get(), control.loader()::sessionClasses);
-                        localsToFields = LocalsToFields.find().orElse(null);
-                    } catch (PooledJavac.UnavailableException e) {
-                        LOG.info(() -> "every cell goes through JShell: " + e.getMessage());
-                        return;
-                    }
-                }
-            }
             try {
-                for (int i = 0; i < bodies.size(); i++) {
-                    String name = "$WarmUp$" + round + "$" + i;
-                    String source = header("", name, "") + bodies.get(i) + "\n} }\n";
-                    javac.compile(PooledJavac.SESSION_PACKAGE + "." + name, source, (task, diagnostics, outputs) -> {
-                        task.generate();
-                        return null;
-                    });
+                PooledJavac opened;
+                synchronized (this) {
+                    opened = PooledJavac.open(classPath.get(), control.loader()::sessionClasses);
+                    javac = opened;
                 }
-            } catch (RuntimeException | LinkageError e) {
-                LOG.log(Level.FINE, "warming the cell compiler up failed", e);
-            } finally {
-                if (round == warmUps) warm = true;
+                localsToFields = LocalsToFields.find().orElse(null);
+                compileWarmUp(opened, bodies);
+                warm = true;
                 LOG.info(() -> "cell compiler warm after " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            } catch (PooledJavac.UnavailableException e) {
+                LOG.info(() -> "every cell goes through JShell: " + e.getMessage());
             }
         }, "djl-kernel-cell-compiler-warmup");
         warmer.setDaemon(true);
         warmer.start();
     }
 
+    /** Compiles cell-like bodies; a failure only leaves javac colder. */
+    private static void compileWarmUp(PooledJavac compiler, List<String> bodies) {
+        try {
+            for (int i = 0; i < bodies.size(); i++) {
+                String name = "$WarmUp$" + WARM_UPS.incrementAndGet();
+                String source = header("", name, "") + bodies.get(i) + "\n} }\n";
+                compiler.compile(PooledJavac.SESSION_PACKAGE + "." + name, source, (task, diagnostics, outputs) -> {
+                    task.generate();
+                    return null;
+                });
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.FINE, "warming the cell compiler up failed", e);
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger WARM_UPS = new java.util.concurrent.atomic.AtomicInteger();
+
     boolean isWarm() {
         return warm;
     }
 
-    private volatile int warmUps;
+    /** Class path changes so far; a compiler warmed for an older one is dropped. */
+    private int classPathChanges;
 
     /**
-     * A jar was added: javac needs a new context, which the first compile in it pays for (about 0.2 s). That is
-     * paid in the background, as at start; cells go to JShell meanwhile.
+     * A jar was added: javac needs a new context, whose first compile takes about 0.2 s. A compiler for the new
+     * class path is warmed on a thread of its own and then replaces the current one. Until then cells keep
+     * compiling in the current context, which knows every class but the new jar's: a cell that names one of
+     * those does not compile there and goes to JShell, whose class path has the jar already.
      */
     synchronized void classPathChanged() {
         if (javac == null) return; // opened later, with the class path of then
-        javac.setClassPath(classPath.get());
-        warmUpInBackground(WARM_UP.subList(0, 1));
+        int change = ++classPathChanges;
+        List<String> entries = classPath.get();
+        Thread warmer = new Thread(() -> {
+            long started = System.nanoTime();
+            try {
+                PooledJavac fresh = PooledJavac.open(entries, control.loader()::sessionClasses);
+                compileWarmUp(fresh, WARM_UP.subList(0, 1));
+                PooledJavac replaced;
+                synchronized (this) {
+                    if (change != classPathChanges) return; // a later jar: its own compiler is on its way
+                    replaced = javac;
+                    javac = fresh;
+                }
+                replaced.close();
+                LOG.info(() -> "cell compiler for the new class path warm after "
+                        + (System.nanoTime() - started) / 1_000_000 + " ms");
+            } catch (PooledJavac.UnavailableException | RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "no cell compiler for the new class path: jars added since stay for JShell", e);
+            }
+        }, "djl-kernel-cell-compiler-warmup");
+        warmer.setDaemon(true);
+        warmer.start();
     }
 
     /** The value of a variable a cell of this path declared, if {@code name} is one. */
@@ -234,7 +263,6 @@ final class FastCells {
      * @throws EvalException the cell ran and failed, or was interrupted
      */
     Optional<EvalResult> run(String code, ErrorFormatter.Cell cell, Runnable prepare) throws EvalException {
-        cellsSeen++;
         if (!warm) return Optional.empty();
         Body body = Body.of(code, true);
         if (body == null) return Optional.empty();
@@ -242,18 +270,19 @@ final class FastCells {
         if (CellRuntime.isStopRequested()) throw errors.interrupted();
         String className = CLASS_PREFIX + (++cells);
         Compiled compiled;
-        long tasksBefore = javac.tasksRun();
+        PooledJavac compiler = javac; // the one for this cell, though a class path change may replace it meanwhile
+        long tasksBefore = compiler.tasksRun();
         try {
-            compiled = compile(className, body);
-            if (compiled == null && body.value()) compiled = compile(className, Body.of(code, false));
+            compiled = compile(compiler, className, body);
+            if (compiled == null && body.value()) compiled = compile(compiler, className, Body.of(code, false));
         } catch (RuntimeException | LinkageError | AssertionError e) {
             // javac failed, not the cell: JShell compiles it, and the next cell gets a fresh context
             LOG.log(Level.WARNING, "the one-task compiler failed on a cell", e);
-            javac.discardContexts();
+            compiler.discardContexts();
             return Optional.empty();
         }
         if (compiled == null) return Optional.empty();
-        if (javac.tasksRun() - tasksBefore == 1) cellsInOneTask++;
+        if (compiler.tasksRun() - tasksBefore == 1) cellsInOneTask++;
         else cellsInTwoTasks++;
         return Optional.of(execute(compiled, cell));
     }
@@ -354,7 +383,7 @@ final class FastCells {
     }
 
     /** Null when the cell is not one this path compiles (JShell then runs it and reports any errors). */
-    private Compiled compile(String className, Body body) {
+    private Compiled compile(PooledJavac javac, String className, Body body) {
         String simpleName = className.substring(className.lastIndexOf('.') + 1);
         SessionImports imports = imports();
         String head = header(imports.except(Set.of()), simpleName, "");
@@ -395,7 +424,7 @@ final class FastCells {
             return hasErrors(diagnostics) ? null : Map.copyOf(outputs);
         });
         if (classes == null) return null;
-        if (classes.isEmpty()) return compileWithFields(className, simpleName, body, declarations, imports);
+        if (classes.isEmpty()) return compileWithFields(javac, className, simpleName, body, declarations, imports);
         return new Compiled(className, classes, declared(declarations, className), body.valueSource());
     }
 
@@ -403,8 +432,8 @@ final class FastCells {
      * The same cell with a field for each variable written out, in a task of its own: where its variables could
      * not be made fields in the first task.
      */
-    private Compiled compileWithFields(String className, String simpleName, Body body, List<Declaration> declarations,
-                                       SessionImports imports) {
+    private Compiled compileWithFields(PooledJavac javac, String className, String simpleName, Body body,
+                                       List<Declaration> declarations, SessionImports imports) {
         Set<String> names = names(declarations);
         if (usedByJShellDeclarations(names)) return null; // JShell must re-link those: its own path does
         StringBuilder fields = new StringBuilder();

@@ -3,9 +3,15 @@ package io.djlkernel.kernel.eval;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarOutputStream;
+import java.util.zip.ZipEntry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -111,6 +117,32 @@ class FastCellsTest {
                 + "    public int applyAsInt(int v) { return v + offset; }\n};\nshifted.applyAsInt(5)"));
         oneTask("offset = 9;");
         assertEquals(14, oneTask("shifted.applyAsInt(5)"), "an anonymous class reads it too");
+    }
+
+    @Test
+    void aJarAddedLaterIsUsableAtOnceAndCellsStayOffJShell(@TempDir Path dir) throws Exception {
+        Path source = Files.createDirectories(dir.resolve("src/added")).resolve("Tool.java");
+        Files.writeString(source, "package added;\npublic class Tool { public static int twice(int v) { return 2 * v; } }\n");
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        assertEquals(0, javax.tools.ToolProvider.getSystemJavaCompiler()
+                .run(null, null, null, "-d", classes.toString(), source.toString()));
+        Path jar = dir.resolve("added.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new ZipEntry("added/Tool.class"));
+            out.write(Files.readAllBytes(classes.resolve("added/Tool.class")));
+        }
+        java.addToClasspath(List.of(jar));
+        // the compiler of the old class path serves until the new one is warm
+        assertEquals(3, fast("var plain = 3;\nplain"));
+        assertEquals(8, java.eval("added.Tool.twice(4)").value(), "the new jar's classes work from the next cell on");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) { // then cells that use them compile in one task too
+            int before = withoutJShell();
+            assertEquals(6, java.eval("added.Tool.twice(plain)").value());
+            if (withoutJShell() == before + 1) break;
+            assertTrue(System.nanoTime() < deadline, "cells that use the new jar never left JShell");
+            Thread.sleep(100);
+        }
     }
 
     @Test

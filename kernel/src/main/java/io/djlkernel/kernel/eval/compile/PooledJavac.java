@@ -86,13 +86,6 @@ public final class PooledJavac {
         if (javac == null) throw new UnavailableException("this Java has no compiler", null);
         Internals internals = Internals.find();
         StandardJavaFileManager standard = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8);
-        PooledJavac compiler = new PooledJavac(standard, sessionClasses, internals);
-        compiler.setClassPath(classPath);
-        return compiler;
-    }
-
-    /** Cells compile against these from now on (a jar {@code %maven} added); earlier contexts are dropped. */
-    public synchronized void setClassPath(List<String> classPath) {
         List<File> files = new ArrayList<>();
         for (String entry : classPath) if (!entry.isBlank()) files.add(new File(entry));
         try {
@@ -100,8 +93,23 @@ public final class PooledJavac {
         } catch (IOException e) {
             throw new IllegalArgumentException("bad class path: " + e.getMessage(), e);
         }
-        pool = internals.newPool(); // a reused context keeps its view of packages it has listed
+        return new PooledJavac(standard, sessionClasses, internals);
     }
+
+    /**
+     * Lets go of the jars the file manager holds open. A later compile fails: a class path that changed needs a
+     * compiler of its own, since a reused context keeps its view of the packages it has listed.
+     */
+    public synchronized void close() {
+        closed = true;
+        try {
+            standard.close();
+        } catch (IOException e) {
+            // nothing more to release
+        }
+    }
+
+    private boolean closed;
 
     /** Tasks run so far, warm-ups included. */
     public synchronized long tasksRun() {
@@ -121,6 +129,7 @@ public final class PooledJavac {
      * so that later tasks see classes loaded since, as JShell's own tasks do.
      */
     public synchronized <Z> Z compile(String className, String source, Work<Z> work) {
+        if (closed) throw new IllegalStateException("this compiler was closed (the class path changed)");
         tasksRun++;
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         Map<String, byte[]> outputs = new LinkedHashMap<>();
@@ -329,8 +338,8 @@ public final class PooledJavac {
 
         /**
          * Kept: javac flushes its file manager after every task, which drops the index of the class path, and
-         * indexing it again was a tenth of a cell's compile. The class path changes only through
-         * {@link #setClassPath}, which re-indexes.
+         * indexing it again was a tenth of a cell's compile. A new class path takes a new
+         * compiler.
          */
         @Override
         public void flush() {
