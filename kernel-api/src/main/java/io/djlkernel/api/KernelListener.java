@@ -9,7 +9,10 @@ public interface KernelListener {
     default void kernelStarted() {
     }
 
-    /** A cell is about to run (after magics are parsed, before any of its code). */
+    /**
+     * A cell is about to run (after magics are parsed, before any of its code); also each cell of code a magic runs
+     * as cells, such as a notebook {@code %load} reads.
+     */
     default void beforeCell(String code) {
     }
 

@@ -274,6 +274,8 @@ public final class NotebookInterpreter implements Interpreter {
                     throw new MagicException("this magic runs code, so it cannot be used inside an expression;"
                             + " put it on a line of its own");
                 }
+                // code a magic runs (%load) is a cell to the extensions too: DJL binds `manager` before it
+                forEachListener(l -> l.beforeCell(javaCode));
                 EvalResult result = NotebookInterpreter.this.runner.run(javaCode);
                 return result.hasValue() ? result.value() : null;
             }

@@ -144,4 +144,19 @@ class DjlCellsTest {
             notebook.eval("%serve stop colours");
         }
     }
+
+    @Test
+    @Order(8)
+    void aFileThatLoadUsesMayUseTheManagerInAFreshSession(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("ones.jsh"), "var ones = manager.ones(new Shape(2, 2));\nones.sum().getFloat()");
+        NotebookInterpreter fresh = new NotebookInterpreter(new JShellInterpreter(), registry, null);
+        try {
+            fresh.setWorkingDirectory(dir);
+            EvalResult result = fresh.eval("%load ones.jsh");
+            assertEquals(4.0f, result.value(), "the loaded cell found `manager` bound, as a cell of its own would");
+        } finally {
+            fresh.close();
+        }
+    }
 }
