@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""CPU a cell costs the kernel process, with the compiler directives `install` writes and without (`--full-jit`).
+"""CPU a cell costs the kernel process under each `install --jit` mode: quick (C1 only), split, full.
 
 Not a timed test: it prints medians and ratios, and exits 0 unless a kernel fails.
 
     /usr/bin/python3 bench/cpu_per_cell.py [--warm 10] [--cells 40] [--rounds 2] [--java PATH]
 
-One jar installed twice (default, and --full-jit), the two kernels measured in turns. For each cell kind: --warm
+One jar installed three times (--jit quick, split, full), the kernels measured in turns. For each cell kind: --warm
 unmeasured cells, then --cells measured ones; reported are the median round trip (until the idle status) and the
 process CPU per cell (user + system time of every thread of the kernel, the JIT's compiler threads included, from
-/proc), which a busy machine changes far less than wall time. Ratio = directives / full JIT.
+/proc), which a busy machine changes far less than wall time. Ratios are against split. The "java loop" cell is a
+pure-Java loop, where C2's code is fastest: the price of quick.
 """
 import argparse
 import os
@@ -22,7 +23,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cell_bench import JAR, install, run_cell, start, stop  # noqa: E402
 
 SETUP = "var a = manager.ones(new Shape(1000));"
-CELLS = {"1+1": "1+1", "declaration": "int x = 5;", "tensor cell": "var c = a.add(1f);\nc.getShape()"}
+CELLS = {"1+1": "1+1", "declaration": "int x = 5;", "tensor cell": "var c = a.add(1f);\nc.getShape()",
+         "java loop": "long s = 0;\nfor (int i = 0; i < 20_000_000; i++) { s += i % 7; }\ns"}
+MODES = ("quick", "split", "full")
 
 
 def process_cpu_ms(pid):
@@ -57,23 +60,24 @@ def main():
     args = p.parse_args()
     prefix = Path(tempfile.mkdtemp(prefix="cpu-per-cell-"))
     os.environ["JUPYTER_PATH"] = str(prefix / "share" / "jupyter")
-    install(prefix, args.java, JAR, "bench-directives")
-    install(prefix, args.java, JAR, "bench-full-jit", extra=["--full-jit"])
-    results = {"bench-directives": [], "bench-full-jit": []}
+    for mode in MODES:
+        install(prefix, args.java, JAR, f"bench-{mode}", extra=["--jit", mode])
+    results = {mode: [] for mode in MODES}
     for _ in range(args.rounds):
-        for kernel in results:
-            results[kernel].append(measure(kernel, args.warm, args.cells))
+        for mode in results:
+            results[mode].append(measure(f"bench-{mode}", args.warm, args.cells))
     load = os.getloadavg()[0]
     print(f"process CPU per cell, {args.rounds} rounds in turn, {args.cells} cells after {args.warm}; load {load:.1f}")
-    print(f"{'cell':14} {'directives':>24} {'full JIT':>24}   CPU ratio")
+    print(f"{'cell':12}" + "".join(f"{mode:>26}" for mode in MODES) + "   wall / CPU vs split")
     for name in CELLS:
-        rows = []
-        for kernel in results:
-            wall = statistics.median(r[name][0] for r in results[kernel])
-            cpu = statistics.median(r[name][1] for r in results[kernel])
-            rows.append((wall, cpu))
-        (w1, c1), (w2, c2) = rows
-        print(f"{name:14} {w1:8.1f} ms, {c1:6.1f} ms CPU {w2:8.1f} ms, {c2:6.1f} ms CPU   {c1 / c2:.2f}x")
+        rows = {}
+        for mode in results:
+            rows[mode] = (statistics.median(r[name][0] for r in results[mode]),
+                          statistics.median(r[name][1] for r in results[mode]))
+        cols = "".join(f"{w:9.1f} ms, {c:6.1f} ms CPU" for w, c in rows.values())
+        ratios = ", ".join(f"{m} {rows[m][0] / rows['split'][0]:.2f}x / {rows[m][1] / rows['split'][1]:.2f}x"
+                           for m in MODES if m != "split")
+        print(f"{name:12}{cols}   {ratios}")
 
 
 if __name__ == "__main__":

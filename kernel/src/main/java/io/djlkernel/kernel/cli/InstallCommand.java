@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -90,10 +89,12 @@ final class InstallCommand implements Callable<Integer> {
             + "training run at install that makes the kernel start faster).")
     boolean noCds;
 
-    @Option(names = "--full-jit", description = "Let HotSpot's optimising compiler (C2) compile the kernel's own "
-            + "machinery (javac, JShell, the transport) too. By default only cells' code and the libraries they call "
-            + "get it: C2 compiling javac cost about as much CPU per cell as the cell for its first few hundred cells.")
-    boolean fullJit;
+    @Option(names = "--jit", paramLabel = "MODE", description = "How HotSpot compiles the kernel: quick (C1 only: "
+            + "the fastest cells, but long Java loops in cells run up to 2x slower), split (C2 for cells' code and "
+            + "the libraries they call, C1 for javac, JShell and the kernel), full (C2 for everything), or auto: quick "
+            + "on a machine with fewer than 4 cores, where C2 competes with the cells for the CPU, split otherwise. "
+            + "Default: ${DEFAULT-VALUE}.")
+    String jit = "auto";
 
     @Option(names = "--debugger", description = "Let JupyterLab's debugger debug this kernel's Java cells: loads the "
             + "JDK's debugging agent (dormant until the first debug request) and says so in kernel.json. Off by "
@@ -123,11 +124,16 @@ final class InstallCommand implements Callable<Integer> {
             Files.createDirectories(kernelDir);
 
             List<String> opts = new ArrayList<>(DEFAULT_JVM_OPTS);
-            if (!fullJit) {
-                Optional<List<String>> directives = JitDirectives.writeInto(kernelDir, javaPath);
-                if (directives.isPresent()) opts.addAll(directives.get());
-                else out.println("This JVM does not take HotSpot's compiler directives; installed as with --full-jit.");
+            JitMode jitMode = JitMode.parse(jit).resolved(Runtime.getRuntime().availableProcessors());
+            List<String> jitOptions = jitMode.jvmOptions(kernelDir, javaPath);
+            if (jitMode == JitMode.SPLIT && jitOptions.isEmpty()) {
+                out.println("This JVM does not take HotSpot's compiler directives; installed as with --jit full.");
+                jitMode = JitMode.FULL;
             }
+            opts.addAll(jitOptions);
+            installedJit = jitMode;
+            out.println("JIT: " + jitMode.label() + (JitMode.parse(jit) == JitMode.AUTO ? " (auto, "
+                    + Runtime.getRuntime().availableProcessors() + " cores)" : ""));
             if (debugger) opts.add(io.djlkernel.kernel.debug.DebugAdapter.AGENT_OPTION);
             opts.addAll(jvmOpts);
             if (!noCds) {
@@ -166,7 +172,15 @@ final class InstallCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /** The JIT mode kernel.json was written with. */
+    private JitMode installedJit = JitMode.FULL;
+
     private void validate() {
+        try {
+            JitMode.parse(jit);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (!VALID_NAME.matcher(name).matches()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid kernel name '" + name
                     + "': use letters, digits, '.', '_' and '-' only.");
@@ -217,7 +231,8 @@ final class InstallCommand implements Callable<Integer> {
         spec.put("interrupt_mode", "message");
         spec.put("env", envVars);
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put(MARKER, Map.of("version", Main.version(), "java_version", Runtime.version().toString()));
+        metadata.put(MARKER, Map.of("version", Main.version(), "java_version", Runtime.version().toString(),
+                "jit", installedJit.label()));
         // JupyterLab shows its debugger for kernels whose spec says so (as ipykernel's does)
         if (debugger) metadata.put("debugger", true);
         spec.put("metadata", metadata);

@@ -98,7 +98,7 @@ class CliTest {
     @Test
     void compilerDirectivesKeepC2OffTheKernelsMachineryUnlessFullJit() throws Exception {
         Path prefix = tmp.resolve("jit");
-        assertEquals(0, install("--prefix", prefix.toString()), err);
+        assertEquals(0, install("--prefix", prefix.toString(), "--jit", "split"), err);
         Path dir = prefix.resolve("share/jupyter/kernels/java");
         List<String> argv = strings(readSpec(dir).getAsJsonArray("argv"));
         Path file = dir.resolve(JitDirectives.FILE_NAME);
@@ -114,11 +114,26 @@ class CliTest {
         assertFalse(output.contains("directives added"), "HotSpot's announcement stays out of the kernel's output: " + output);
 
         Path full = tmp.resolve("full");
-        assertEquals(0, install("--prefix", full.toString(), "--full-jit"), err);
+        assertEquals(0, install("--prefix", full.toString(), "--jit", "full"), err);
         Path fullDir = full.resolve("share/jupyter/kernels/java");
         assertFalse(strings(readSpec(fullDir).getAsJsonArray("argv")).stream()
-                .anyMatch(a -> a.contains("CompilerDirectivesFile")));
+                .anyMatch(a -> a.contains("CompilerDirectivesFile") || a.contains("TieredStopAtLevel")));
         assertFalse(Files.exists(fullDir.resolve(JitDirectives.FILE_NAME)));
+
+        Path quick = tmp.resolve("quick");
+        assertEquals(0, install("--prefix", quick.toString(), "--jit", "QUICK"), err);
+        JsonObject quickSpec = readSpec(quick.resolve("share/jupyter/kernels/java"));
+        assertTrue(strings(quickSpec.getAsJsonArray("argv")).contains("-XX:TieredStopAtLevel=1"));
+        assertEquals("quick", quickSpec.getAsJsonObject("metadata").getAsJsonObject("djl_kernel").get("jit").getAsString());
+
+        // auto picks by the cores of the machine it installs on
+        assertEquals(0, install("--prefix", tmp.resolve("auto").toString()), err);
+        String auto = readSpec(tmp.resolve("auto/share/jupyter/kernels/java")).getAsJsonObject("metadata")
+                .getAsJsonObject("djl_kernel").get("jit").getAsString();
+        assertEquals(Runtime.getRuntime().availableProcessors() < 4 ? "quick" : "split", auto);
+
+        assertEquals(2, install("--prefix", tmp.resolve("bad").toString(), "--jit", "turbo"));
+        assertTrue(err.toString().contains("unknown --jit mode 'turbo'"), err.toString());
     }
 
     @Test
