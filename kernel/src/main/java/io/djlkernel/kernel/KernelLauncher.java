@@ -42,6 +42,7 @@ public final class KernelLauncher {
             long started = System.nanoTime();
             JShellInterpreter java = new JShellInterpreter();
             LOG.info(() -> "JShell created in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            java.warmUpCellCompiler(); // beside the extensions' start-up
             NotebookInterpreter notebook = new NotebookInterpreter(java, renderers, comms);
             notebook.sessionReady();
             java.warmUpInBackground(notebook::idleSinceNanos);

@@ -100,50 +100,20 @@ final class FastCells {
         return new FastCells(shell, analysis, control, errors, classPath);
     }
 
-    /** Bodies like everyday cells', compiled once at start. */
-    private static final List<String> WARM_UP = List.of(
-            "Object sum = 1 + 1;",
-            "java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(\"b\", \"a\")); names.sort(null);",
-            "for (int i = 0; i < 3; i++) { String s = String.valueOf(i).repeat(2); }",
-            "double total = java.util.stream.IntStream.range(0, 4).mapToDouble(i -> Math.sqrt(i)).sum();");
+    /** A body like an everyday cell's, compiled once in each new compiler before cells use it. */
+    private static final String WARM_UP = "Object sum = 1 + 1;";
 
-    /** Set once javac's first context exists: until then cells go to JShell, whose own javac is warm from start. */
+    /** Set once javac's first context exists: until then cells go to JShell. */
     private volatile boolean warm;
 
     /**
-     * A fresh javac context and javac's code still cold make the first compile take a few hundred milliseconds (a
-     * second of CPU on a 2-core machine): that is paid on a thread of its own, not by a cell. It starts once the
-     * kernel has been idle for {@value #QUIET_MS} ms, or when the first cell ends (cells run back to back, "run
-     * all", gain most from it); on a 2-core machine starting it with the kernel made the first cell slower.
-     *
-     * @param idleSinceNanos when the kernel last finished a request that runs code, {@link Long#MAX_VALUE} while
-     *                       one runs (System.nanoTime)
+     * Opens the compiler and compiles one cell-like body on a thread of its own: a fresh context and javac's cold
+     * code make a first compile take a few hundred milliseconds, which no cell should wait for. Started with the
+     * interpreter, it runs beside the start-up's own JShell compiles (the second core of a small machine is idle
+     * then), and the second cell after start finds it ready (Java 17, 2-core VM: 37 vs 107 ms for that cell, the
+     * first cell unchanged). Cells go to JShell until it is done.
      */
-    void warmUpWhenQuiet(java.util.function.LongSupplier idleSinceNanos) {
-        Thread waiter = new Thread(() -> {
-            try {
-                long ready = idleSinceNanos.getAsLong();
-                while (true) {
-                    long since = idleSinceNanos.getAsLong();
-                    if (since == Long.MAX_VALUE) {
-                        Thread.sleep(20); // a cell runs
-                        continue;
-                    }
-                    if (since != ready || System.nanoTime() - since >= QUIET_MS * 1_000_000L) break; // a cell ended
-                    Thread.sleep(20);
-                }
-                warmUpInBackground(WARM_UP);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "djl-kernel-cell-compiler-wait");
-        waiter.setDaemon(true);
-        waiter.start();
-    }
-
-    private static final long QUIET_MS = 250;
-
-    private void warmUpInBackground(List<String> bodies) {
+    void warmUp() {
         Thread warmer = new Thread(() -> {
             long started = System.nanoTime();
             try {
@@ -153,7 +123,7 @@ final class FastCells {
                     javac = opened;
                 }
                 localsToFields = LocalsToFields.find().orElse(null);
-                compileWarmUp(opened, bodies);
+                compileWarmUp(opened);
                 warm = true;
                 LOG.info(() -> "cell compiler warm after " + (System.nanoTime() - started) / 1_000_000 + " ms");
             } catch (PooledJavac.UnavailableException e) {
@@ -164,17 +134,15 @@ final class FastCells {
         warmer.start();
     }
 
-    /** Compiles cell-like bodies; a failure only leaves javac colder. */
-    private static void compileWarmUp(PooledJavac compiler, List<String> bodies) {
+    /** Compiles {@link #WARM_UP}; a failure only leaves javac colder. */
+    private static void compileWarmUp(PooledJavac compiler) {
+        String name = "$WarmUp$" + WARM_UPS.incrementAndGet();
+        String source = header("", name, "") + WARM_UP + "\n} }\n";
         try {
-            for (int i = 0; i < bodies.size(); i++) {
-                String name = "$WarmUp$" + WARM_UPS.incrementAndGet();
-                String source = header("", name, "") + bodies.get(i) + "\n} }\n";
-                compiler.compile(PooledJavac.SESSION_PACKAGE + "." + name, source, (task, diagnostics, outputs) -> {
-                    task.generate();
-                    return null;
-                });
-            }
+            compiler.compile(PooledJavac.SESSION_PACKAGE + "." + name, source, (task, diagnostics, outputs) -> {
+                task.generate();
+                return null;
+            });
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.FINE, "warming the cell compiler up failed", e);
         }
@@ -203,10 +171,13 @@ final class FastCells {
             long started = System.nanoTime();
             try {
                 PooledJavac fresh = PooledJavac.open(entries, control.loader()::sessionClasses);
-                compileWarmUp(fresh, WARM_UP.subList(0, 1));
+                compileWarmUp(fresh);
                 PooledJavac replaced;
                 synchronized (this) {
-                    if (change != classPathChanges) return; // a later jar: its own compiler is on its way
+                    if (change != classPathChanges) { // a later jar: its own compiler is on its way
+                        fresh.close();
+                        return;
+                    }
                     replaced = javac;
                     javac = fresh;
                 }

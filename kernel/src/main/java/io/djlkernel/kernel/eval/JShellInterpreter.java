@@ -129,9 +129,16 @@ public final class JShellInterpreter implements Interpreter {
     }
 
     /**
-     * Starts warming javac up in the background (see {@link JavacWarmup}), and the one-task compiler's context (see
-     * {@link FastCells#warmUpWhenQuiet}): until that is ready, every cell goes through JShell. Call once the session
-     * is ready.
+     * Opens the one-task compiler and warms it on a thread of its own (see {@link FastCells#warmUp}): until it is
+     * ready, every cell goes through JShell. Call once, as soon as the interpreter exists, so that it runs beside the
+     * session's start-up.
+     */
+    public void warmUpCellCompiler() {
+        if (fast != null) fast.warmUp();
+    }
+
+    /**
+     * Starts warming JShell's javac up in the background (see {@link JavacWarmup}). Call once the session is ready.
      *
      * @param idleSinceNanos when the kernel last finished a request that runs code (System.nanoTime), or
      *                       {@link Long#MAX_VALUE} while one runs (a cell, its magics included): the warm-up only
@@ -139,7 +146,6 @@ public final class JShellInterpreter implements Interpreter {
      */
     public void warmUpInBackground(java.util.function.LongSupplier idleSinceNanos) {
         JavacWarmup.start(idleSinceNanos);
-        if (fast != null) fast.warmUpWhenQuiet(idleSinceNanos);
     }
 
     @Override
@@ -509,7 +515,7 @@ public final class JShellInterpreter implements Interpreter {
 
     private int cellsThroughJShell;
 
-    /** Whether cells can be compiled in one task now (see {@link #warmUpInBackground}). */
+    /** Whether cells can be compiled in one task now (see {@link #warmUpCellCompiler}). */
     boolean compilesInOneTask() {
         return fast != null && fast.isWarm();
     }
