@@ -107,6 +107,38 @@ class FastCellsTest {
     }
 
     @Test
+    void variablesOfEveryKindOfTypeLiveOnAsFieldsOfTheirOneTask() throws Exception {
+        oneTask("var counts = new int[]{1, 2};\ncounts[0] = 5;\nvar total = 7L;\ntotal += counts[0];\n"
+                + "var letter = 'a';\nletter++;\nvar byName = new HashMap<String, List<Integer>>();\n"
+                + "byName.put(\"k\", List.of(3));\nList<?> anything = List.of(\"x\");\nvar same = anything;\n"
+                + "var entries = byName.entrySet().iterator();");
+        assertEquals(5, oneTask("counts[0]"));
+        assertEquals(12L, java.eval("total").value());
+        assertEquals('b', java.eval("letter").value());
+        assertEquals(3, oneTask("entries.next().getValue().get(0)"));
+        assertEquals("x", oneTask("same.get(0)"));
+        Map<String, String> types = new java.util.HashMap<>();
+        java.variables().forEach(v -> types.put(v.name(), v.type()));
+        assertEquals("int[]", types.get("counts"));
+        assertEquals("long", types.get("total"));
+        assertEquals("HashMap<String, List<Integer>>", types.get("byName"));
+        assertEquals("List<?>", types.get("same"));
+        assertEquals("Iterator<Map.Entry<String, List<Integer>>>", types.get("entries"));
+        // JShell declares them with these types when it next compiles: a method that uses them
+        assertEquals(12L, throughJShell("long sum() { return total + counts[1] - 2; }\nsum()"));
+    }
+
+    @Test
+    void aFailingLineKeepsTheVariablesBeforeItWithTheirValues() throws Exception {
+        EvalException e = assertThrows(EvalException.class,
+                () -> java.eval("var kept = List.of(1, 2);\nvar failed = kept.get(5);\nvar never = 3;"));
+        assertEquals("java.lang.IndexOutOfBoundsException", e.ename());
+        assertEquals(List.of(1, 2), java.eval("kept").value());
+        assertNull(java.eval("failed").value(), "declared, as JShell's snippet for that line is, with no value");
+        assertEquals("CompilationException", assertThrows(EvalException.class, () -> java.eval("never")).ename());
+    }
+
+    @Test
     void aLambdaInTheDeclaringCellReadsTheVariableWhenItRuns() throws Exception {
         assertEquals(2, oneTask("var step = 1;\njava.util.function.IntSupplier doubled = () -> step * 2;\n"
                 + "doubled.getAsInt()"));
