@@ -128,6 +128,8 @@ final class FastCells {
                 LOG.info(() -> "cell compiler warm after " + (System.nanoTime() - started) / 1_000_000 + " ms");
             } catch (PooledJavac.UnavailableException e) {
                 LOG.info(() -> "every cell goes through JShell: " + e.getMessage());
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "every cell goes through JShell: the cell compiler did not open", e);
             }
         }, "djl-kernel-cell-compiler-warmup");
         warmer.setDaemon(true);
