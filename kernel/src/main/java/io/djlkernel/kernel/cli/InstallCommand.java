@@ -90,7 +90,7 @@ final class InstallCommand implements Callable<Integer> {
     boolean noCds;
 
     @Option(names = "--jit", paramLabel = "MODE", description = "How HotSpot compiles the kernel: quick (C1 only: "
-            + "the fastest cells, but long Java loops in cells run up to 2x slower), split (C2 for cells' code and "
+            + "the fastest cells, but Java-heavy cells run up to 2.5x slower), split (C2 for cells' code and "
             + "the libraries they call, C1 for javac, JShell and the kernel), full (C2 for everything), or auto: quick "
             + "on a machine with fewer than 4 cores, where C2 competes with the cells for the CPU, split otherwise. "
             + "Default: ${DEFAULT-VALUE}.")

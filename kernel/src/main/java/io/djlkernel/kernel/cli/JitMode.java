@@ -11,9 +11,9 @@ import java.util.Locale;
  * <p>A notebook cell runs thousands of javac methods a few times each, and the tensors' work is in libtorch: what
  * a user waits for is mostly the JVM's compilers warming up. On a 2-core machine, same jar, kernels in turns
  * (docs/architecture.md, "JIT"): with C1 alone the first cell answered 2× sooner than with C2 kept off javac
- * (Java 17: 315 vs 663 ms; Java 25: 106 vs 327 ms) and a tensor cell was 1.3–1.8× faster, while a long pure-Java
- * loop in a cell ran 1.3–2× slower. So small machines get C1 alone, and larger ones, where C2 has cores of its own,
- * keep C2 for cells' code.
+ * (Java 17: 315 vs 663 ms; Java 25: 106 vs 327 ms) and a tensor cell was 1.3–1.8× faster, while Java-heavy
+ * cells (long loops, sorting, string building) ran 1.1–2.5× slower. So small machines get C1 alone, and larger
+ * ones, where C2 has cores of its own, keep C2 for cells' code.
  */
 enum JitMode {
     /** {@link #QUICK} on machines with fewer than {@value #QUICK_BELOW_CORES} cores, else {@link #SPLIT}. */
