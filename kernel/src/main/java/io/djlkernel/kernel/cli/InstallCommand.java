@@ -124,16 +124,15 @@ final class InstallCommand implements Callable<Integer> {
             Files.createDirectories(kernelDir);
 
             List<String> opts = new ArrayList<>(DEFAULT_JVM_OPTS);
-            JitMode jitMode = JitMode.parse(jit).resolved(Runtime.getRuntime().availableProcessors());
+            int cores = Runtime.getRuntime().availableProcessors();
+            JitMode jitMode = requestedJit.resolved(cores);
             List<String> jitOptions = jitMode.jvmOptions(kernelDir, javaPath);
             if (jitMode == JitMode.SPLIT && jitOptions.isEmpty()) {
                 out.println("This JVM does not take HotSpot's compiler directives; installed as with --jit full.");
                 jitMode = JitMode.FULL;
             }
             opts.addAll(jitOptions);
-            installedJit = jitMode;
-            out.println("JIT: " + jitMode.label() + (JitMode.parse(jit) == JitMode.AUTO ? " (auto, "
-                    + Runtime.getRuntime().availableProcessors() + " cores)" : ""));
+            out.println("JIT: " + jitMode.label() + (requestedJit == JitMode.AUTO ? " (auto, " + cores + " cores)" : ""));
             if (debugger) opts.add(io.djlkernel.kernel.debug.DebugAdapter.AGENT_OPTION);
             opts.addAll(jvmOpts);
             if (!noCds) {
@@ -151,7 +150,7 @@ final class InstallCommand implements Callable<Integer> {
                             + "it only starts slower.");
                 }
             }
-            Files.writeString(kernelDir.resolve("kernel.json"), kernelJson(javaPath, opts, jar));
+            Files.writeString(kernelDir.resolve("kernel.json"), kernelJson(javaPath, opts, jar, jitMode));
             Logos.writeInto(kernelDir);
             out.println((replaced ? "Replaced" : "Installed") + " kernelspec " + kernelDir.getFileName()
                     + " in " + kernelDir);
@@ -172,12 +171,12 @@ final class InstallCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    /** The JIT mode kernel.json was written with. */
-    private JitMode installedJit = JitMode.FULL;
+    /** {@link #jit}, read by {@link #validate}. */
+    private JitMode requestedJit;
 
     private void validate() {
         try {
-            JitMode.parse(jit);
+            requestedJit = JitMode.parse(jit);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -215,7 +214,7 @@ final class InstallCommand implements Callable<Integer> {
         }
     }
 
-    String kernelJson(Path java, List<String> opts, Path jar) {
+    String kernelJson(Path java, List<String> opts, Path jar, JitMode jitMode) {
         List<String> argv = new ArrayList<>();
         argv.add(java.toString());
         argv.addAll(opts);
@@ -232,7 +231,7 @@ final class InstallCommand implements Callable<Integer> {
         spec.put("env", envVars);
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put(MARKER, Map.of("version", Main.version(), "java_version", Runtime.version().toString(),
-                "jit", installedJit.label()));
+                "jit", jitMode.label()));
         // JupyterLab shows its debugger for kernels whose spec says so (as ipykernel's does)
         if (debugger) metadata.put("debugger", true);
         spec.put("metadata", metadata);
