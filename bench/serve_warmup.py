@@ -9,11 +9,14 @@
 For each fixture of bench/serve_bench.py and each setting (--warmup 0, then the default; with --alt-jar also the
 default warm-up of that build): start the server with serve_bench's options, wait until /v2/health/ready answers
 200, then `hey` sends the fixture's request for --first seconds, keeps the load on for --burn seconds, and
-measures --steady seconds. Prints the first-window and steady throughput and their ratio (target >= 0.8).
+measures --steady seconds. Prints the first-window and steady throughput and their ratio (target >= 0.8), and how
+many C2-compiled methods the JVM threw away in the first window (from its JIT log): code the warm-up compiled for
+requests unlike the clients', a count that the machine's load moves much less than the ratio.
 Needs: apt-get install -y hey; python3-pil for the PNGs; python3-torchvision for the fixtures.
 """
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -23,16 +26,32 @@ import serve_bench  # noqa: E402
 from serve_bench import free_port, hey, start_ours, stop, wait_ready  # noqa: E402
 
 
-def one_run(fx, extra, jar, args, body, ctype, jvm_opts):
+def thrown_away(jit_log, since_s, until_s):
+    """Compiled (C2) methods the JVM discarded between two of its uptimes: each is code a request took for the
+    first time, which runs slower until it is compiled again."""
+    n = 0
+    with open(jit_log) as f:
+        for line in f:
+            m = re.match(r"\[([\d.]+)s\]\s+\d+\s+[%sbn! ]*4\s.*made not entrant", line)
+            if m and since_s <= float(m.group(1)) < until_s:
+                n += 1
+    return n
+
+
+def one_run(fx, extra, jar, args, body, ctype, jvm_opts, tmp):
     port = free_port()
-    server = start_ours(fx, port, extra=extra, jvm_opts=jvm_opts, jar=jar)
+    jit_log = os.path.join(tmp, "jit.log")
+    server = start_ours(fx, port, extra=extra, jar=jar,
+                        jvm_opts=jvm_opts + [f"-Xlog:jit+compilation=debug:file={jit_log}:uptime"])
     try:
         ready_s = wait_ready(f"http://127.0.0.1:{port}/v2/health/ready")
         url = f"http://127.0.0.1:{port}{fx.route}"
         first = hey(url, body, ctype, args.concurrency, args.first)
+        # the JVM started a little after the clock above did: its uptime at ready is at most ready_s
+        discarded = thrown_away(jit_log, ready_s - 0.5, ready_s + args.first)
         hey(url, body, ctype, args.concurrency, args.burn)
         steady = hey(url, body, ctype, args.concurrency, args.steady)
-        return ready_s, first, steady
+        return ready_s, first, steady, discarded
     finally:
         stop(server)
 
@@ -62,18 +81,21 @@ def main():
         for _ in range(args.rounds):
             for label, extra, jar in settings:
                 t0 = time.time()
-                ready_s, first, steady = one_run(fx, extra, jar, args, body, ctype, jvm_opts)
-                rows.append((name, label, ready_s, first, steady))
+                ready_s, first, steady, discarded = one_run(fx, extra, jar, args, body, ctype, jvm_opts, tmp)
+                rows.append((name, label, ready_s, first, steady, discarded))
                 print(f"{name}, {label}: ready after {ready_s:.1f} s; first {args.first} s {first[0]:.0f} req/s, "
-                      f"steady {steady[0]:.0f} req/s, ratio {first[0] / steady[0]:.2f}; codes {first[3]} {steady[3]} "
-                      f"({time.time() - t0:.0f} s)", flush=True)
+                      f"steady {steady[0]:.0f} req/s, ratio {first[0] / steady[0]:.2f}; {discarded} compiled methods "
+                      f"discarded in the first {args.first} s; codes {first[3]} {steady[3]} ({time.time() - t0:.0f} s)",
+                      flush=True)
     print(f"\nWarm-up benchmark: serve_bench's fixtures and options, hey -c {args.concurrency}, {os.cpu_count()} cores; "
           f"first {args.first} s after ready vs {args.steady} s after {args.first + args.burn} s of load\n")
-    print("| fixture | setting | ready after s | first req/s | steady req/s | first/steady | target >= 0.8 |")
-    print("|---|---|---:|---:|---:|---:|---|")
-    for name, label, ready_s, first, steady in rows:
+    print("| fixture | setting | ready after s | first req/s | steady req/s | first/steady | target >= 0.8 "
+          "| C2 methods discarded in the first s |")
+    print("|---|---|---:|---:|---:|---:|---|---:|")
+    for name, label, ready_s, first, steady, discarded in rows:
         r = first[0] / steady[0]
-        print(f"| {name} | {label} | {ready_s:.1f} | {first[0]:.0f} | {steady[0]:.0f} | {r:.2f} | {'met' if r >= 0.8 else 'MISSED'} |")
+        print(f"| {name} | {label} | {ready_s:.1f} | {first[0]:.0f} | {steady[0]:.0f} | {r:.2f} "
+              f"| {'met' if r >= 0.8 else 'MISSED'} | {discarded} |")
 
 
 if __name__ == "__main__":

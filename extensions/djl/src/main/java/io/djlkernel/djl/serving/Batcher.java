@@ -28,7 +28,7 @@ final class Batcher {
     private static final Logger LOG = Logger.getLogger(Batcher.class.getName());
 
     record Job(List<HostTensor> inputs, long enqueued, long deadline, CompletableFuture<List<HostTensor>> result,
-               Executor replyOn, java.util.concurrent.atomic.AtomicBoolean takenFlag) {
+               Executor replyOn, ServerMetrics countedIn, java.util.concurrent.atomic.AtomicBoolean takenFlag) {
         int rows() {
             return (int) inputs.get(0).shape()[0];
         }
@@ -38,7 +38,6 @@ final class Batcher {
     private final long maxDelayNanos;
     private final BlockingQueue<Job> queue;
     private final List<Thread> workers = new ArrayList<>();
-    private final ServerMetrics metrics;
     private final AtomicInteger running = new AtomicInteger();
     /** The batch size that pays for this model, up to --batch-size (see {@link BatchSizer}). */
     private final BatchSizer sizer;
@@ -51,13 +50,12 @@ final class Batcher {
      * {@code inFlight}: HTTP requests received and not yet answered. A worker stops waiting for more when the queue
      * is empty and no request is in flight beyond its batch (a lone client pays no batching delay).
      */
-    Batcher(ServableModel model, ServeOptions o, ServerMetrics metrics, java.util.function.IntSupplier arriving) {
+    Batcher(ServableModel model, ServeOptions o, java.util.function.IntSupplier arriving) {
         this.arriving = arriving;
         this.model = model;
         this.sizer = new BatchSizer(Math.max(1, o.batchSize()));
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, o.maxBatchDelayMs()));
         this.queue = new ArrayBlockingQueue<>(Math.max(1, o.queueSize()));
-        this.metrics = metrics;
         for (int i = 0; i < Math.max(1, o.workers()); i++) {
             Thread t = new Thread(this::work, "serve-" + model.name() + "-worker-" + i);
             t.setDaemon(true);
@@ -68,12 +66,13 @@ final class Batcher {
 
     /**
      * Queues a job; a 503 BadRequest when the queue is full or the server is stopping. Its result is completed on
-     * {@code replyOn} (null: on the worker), so what the caller chains on it does not hold up the worker.
+     * {@code replyOn} (null: on the worker), so what the caller chains on it does not hold up the worker; its
+     * queue time and batch go to {@code countedIn}.
      */
-    CompletableFuture<List<HostTensor>> submit(List<HostTensor> inputs, long timeoutNanos, Executor replyOn) {
+    CompletableFuture<List<HostTensor>> submit(List<HostTensor> inputs, long timeoutNanos, Executor replyOn, ServerMetrics countedIn) {
         if (stopping) throw new BadRequest(503, "the endpoint is shutting down");
         long now = System.nanoTime();
-        Job job = new Job(inputs, now, now + timeoutNanos, new CompletableFuture<>(), replyOn,
+        Job job = new Job(inputs, now, now + timeoutNanos, new CompletableFuture<>(), replyOn, countedIn,
                 new java.util.concurrent.atomic.AtomicBoolean());
         if (!queue.offer(job)) throw new BadRequest(503, "the request queue is full (" + queue.size() + " waiting); retry later");
         return job.result();
@@ -178,12 +177,12 @@ final class Batcher {
         long now = System.nanoTime();
         List<Job> live = new ArrayList<>(batch.size());
         for (Job j : batch) {
-            metrics.queueTime(model.name(), (now - j.enqueued()) / 1e9);
+            j.countedIn().queueTime(model.name(), (now - j.enqueued()) / 1e9);
             if (now > j.deadline()) failed(j, new BadRequest(504, "timed out waiting in the queue"));
             else live.add(j);
         }
         if (live.isEmpty()) return;
-        metrics.batchSize(model.name(), live.size());
+        live.get(0).countedIn().batchSize(model.name(), live.size());
         if (live.size() == 1) {
             complete(live.get(0), () -> timed(predictor, base, live.get(0).inputs()));
             return;

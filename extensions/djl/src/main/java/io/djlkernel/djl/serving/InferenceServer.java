@@ -53,7 +53,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -73,6 +72,11 @@ public final class InferenceServer implements AutoCloseable {
     private final ServableModel model;
     private final ServeOptions options;
     private final ServerMetrics metrics = new ServerMetrics();
+    /**
+     * Where the endpoint's own warm-up requests are counted: never shown, but counting them runs the same code as
+     * the users' requests, which the JIT has then compiled when they come.
+     */
+    private final ServerMetrics warmupMetrics = new ServerMetrics();
     private final Batcher batcher;
     private final EventLoopGroup boss;
     private final EventLoopGroup io;
@@ -81,15 +85,14 @@ public final class InferenceServer implements AutoCloseable {
     /** Answers handed to a connection's event loop and not yet written (a drain must not cut them off). */
     private final AtomicInteger unwritten = new AtomicInteger();
     /**
-     * The event loop of the connection whose request is being dispatched: a batch's results are handed back there,
-     * so encoding and writing the answers runs on the I/O threads in parallel instead of one after another on the
-     * worker, which can then start the next batch at once.
+     * The request being dispatched. {@code replyOn}, its connection's event loop: a batch's results are handed back
+     * there, so encoding and writing the answers runs on the I/O threads in parallel instead of one after another on
+     * the worker, which can then start the next batch at once. {@code countedIn}: the users' metrics or the warm-up's.
      */
-    private static final ThreadLocal<java.util.concurrent.Executor> REPLY_ON = new ThreadLocal<>();
-    private final AtomicLong requests = new AtomicLong();
-    private final long[] recent = new long[2048];
-    private int recentAt;
-    private long recorded;
+    private record Origin(java.util.concurrent.Executor replyOn, ServerMetrics countedIn) {
+    }
+
+    private static final ThreadLocal<Origin> ORIGIN = new ThreadLocal<>();
     private final byte[] tokenBytes;
     private volatile boolean stopped;
     /** False while the endpoint warms itself up (see {@link Warmup}): /v2/health/ready answers 503 meanwhile. */
@@ -100,7 +103,7 @@ public final class InferenceServer implements AutoCloseable {
         this.model = model;
         this.options = options;
         this.tokenBytes = options.token() == null ? null : ("Bearer " + options.token()).getBytes(StandardCharsets.UTF_8);
-        this.batcher = new Batcher(model, options, metrics, inFlight::get);
+        this.batcher = new Batcher(model, options, inFlight::get);
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         io = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
         try {
@@ -126,7 +129,7 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     private void startWarmup() {
-        List<Warmup.Call> calls = Warmup.callsFor(model);
+        List<WarmupTraffic.Call> calls = WarmupTraffic.callsFor(model);
         if (calls.isEmpty() || options.warmup().isZero()) {
             if (!options.warmup().isZero()) LOG.info("no warm-up for " + model.name() + ": its inputs are not declared");
             markWarm();
@@ -193,7 +196,7 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     public long requestCount() {
-        return requests.get();
+        return metrics.requestCount();
     }
 
     public int inFlight() {
@@ -204,21 +207,9 @@ public final class InferenceServer implements AutoCloseable {
         return !stopped;
     }
 
-    /** Latency percentile (0..100) over the last 2048 requests, in milliseconds; NaN before the first. */
-    public synchronized double percentileMillis(double p) {
-        // recorded, not requests: a request counts on arrival but has no latency until it is answered
-        int n = (int) Math.min(recorded, recent.length);
-        if (n == 0) return Double.NaN;
-        long[] s = Arrays.copyOf(recent, n);
-        Arrays.sort(s);
-        int i = (int) Math.ceil(p / 100.0 * n) - 1;
-        return s[Math.max(0, Math.min(n - 1, i))] / 1e6;
-    }
-
-    private synchronized void record(long nanos) {
-        recent[recentAt] = nanos;
-        recentAt = (recentAt + 1) % recent.length;
-        recorded++;
+    /** Latency percentile (0..100) over the last 2048 answers, in milliseconds; NaN before the first. */
+    public double percentileMillis(double p) {
+        return metrics.percentileMillis(p);
     }
 
     /** Stops accepting connections, waits up to {@code drainMillis} for in-flight requests, then closes. */
@@ -278,8 +269,7 @@ public final class InferenceServer implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            metrics.request(model.name(), "oversized", 413, 0);
-            requests.incrementAndGet();
+            metrics.refused(model.name(), "oversized", 413);
             FullHttpResponse r = json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     error("the request body is larger than the limit of " + options.maxRequestBytes() + " bytes (--max-request-size)"));
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -292,11 +282,10 @@ public final class InferenceServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             long t0 = System.nanoTime();
-            // the endpoint's own warm-up traffic is not the users': keep it out of the counters and metrics
-            boolean counted = warm || !req.headers().contains(Warmup.HEADER);
-            if (counted) requests.incrementAndGet();
+            // the endpoint's own warm-up traffic is not the users': it is counted apart
+            ServerMetrics countedIn = warm || !req.headers().contains(Warmup.HEADER) ? metrics : warmupMetrics;
+            countedIn.arrived();
             inFlight.incrementAndGet();
-            if (counted) metrics.inFlight(1);
             String path = pathOf(req.uri());
             String route = "other";
             boolean keepAlive = HttpUtil.isKeepAlive(req);
@@ -306,11 +295,11 @@ public final class InferenceServer implements AutoCloseable {
                 String[] seg = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
                 route = routeName(seg);
                 if (!isOpenRoute(seg)) authorize(req);
-                REPLY_ON.set(ctx.executor());
+                ORIGIN.set(new Origin(ctx.executor(), countedIn));
                 try {
                     answer = dispatch(req, seg);
                 } finally {
-                    REPLY_ON.remove();
+                    ORIGIN.remove();
                 }
             } catch (BadRequest e) {
                 answer = CompletableFuture.completedFuture(json(HttpResponseStatus.valueOf(e.status()), error(e.getMessage())));
@@ -322,12 +311,7 @@ public final class InferenceServer implements AutoCloseable {
             answer.orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((resp, failure) -> {
                 FullHttpResponse out = resp != null ? resp : failureResponse(failure);
                 if (!keepAlive) out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-                long took = System.nanoTime() - t0;
-                if (counted) {
-                    record(took);
-                    metrics.request(model.name(), r, out.status().code(), took / 1e9);
-                    metrics.inFlight(-1);
-                }
+                countedIn.answered(model.name(), r, out.status().code(), System.nanoTime() - t0);
                 // counted until the answer is on the wire: stop() waits for it before it shuts the event loops down
                 unwritten.incrementAndGet();
                 inFlight.decrementAndGet();
@@ -597,9 +581,11 @@ public final class InferenceServer implements AutoCloseable {
         return best;
     }
 
+    /** Queues inputs for the model; called while {@link Handler} dispatches a request (see {@link #ORIGIN}). */
     private CompletableFuture<List<HostTensor>> run(List<HostTensor> inputs) {
         if (!model.isOpen()) throw new BadRequest(503, "model '" + model.name() + "' was unloaded");
-        return batcher.submit(inputs, TimeUnit.MILLISECONDS.toNanos(options.timeout().toMillis()), REPLY_ON.get());
+        Origin origin = ORIGIN.get();
+        return batcher.submit(inputs, TimeUnit.MILLISECONDS.toNanos(options.timeout().toMillis()), origin.replyOn(), origin.countedIn());
     }
 
     /** The seed's route: one image in, {"class_id": N, "probability": p} (plus "class" when a synset is known). */

@@ -14,9 +14,18 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** One endpoint's Prometheus metrics (its own registry, so several endpoints and restarts never clash). */
+/**
+ * One endpoint's request accounting: the count and recent latencies that {@code %serve list} shows, and Prometheus
+ * metrics in a registry of its own (so several endpoints and restarts never clash).
+ */
 final class ServerMetrics {
+    private final AtomicLong arrived = new AtomicLong();
+    private final long[] recent = new long[2048];
+    private int recentAt;
+    private long recorded;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests = Counter.builder().name("djlkernel_requests_total")
             .help("HTTP requests by route and status code").labelNames("model", "route", "code").register(registry);
@@ -60,9 +69,45 @@ final class ServerMetrics {
         return Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
     }
 
-    void request(String model, String route, int code, double seconds) {
+    /** A request has arrived: counted, and in flight until {@link #answered}. */
+    void arrived() {
+        arrived.incrementAndGet();
+        inFlight.inc();
+    }
+
+    /** A request that {@link #arrived} has its answer, {@code nanos} after it arrived. */
+    void answered(String model, String route, int code, long nanos) {
+        inFlight.dec();
+        synchronized (recent) {
+            recent[recentAt] = nanos;
+            recentAt = (recentAt + 1) % recent.length;
+            recorded++;
+        }
         requests.labelValues(model, route, Integer.toString(code)).inc();
-        latency.labelValues(model, route).observe(seconds);
+        latency.labelValues(model, route).observe(nanos / 1e9);
+    }
+
+    /** A request refused before it could be handled (a body over the size limit). */
+    void refused(String model, String route, int code) {
+        arrived.incrementAndGet();
+        requests.labelValues(model, route, Integer.toString(code)).inc();
+        latency.labelValues(model, route).observe(0);
+    }
+
+    long requestCount() {
+        return arrived.get();
+    }
+
+    /** Latency percentile (0..100) over the last 2048 answers, in milliseconds; NaN before the first. */
+    double percentileMillis(double p) {
+        long[] s;
+        synchronized (recent) {
+            s = Arrays.copyOf(recent, (int) Math.min(recorded, recent.length));
+        }
+        if (s.length == 0) return Double.NaN;
+        Arrays.sort(s);
+        int i = (int) Math.ceil(p / 100.0 * s.length) - 1;
+        return s[Math.max(0, Math.min(s.length - 1, i))] / 1e6;
     }
 
     void queueTime(String model, double seconds) {
@@ -71,10 +116,6 @@ final class ServerMetrics {
 
     void batchSize(String model, int n) {
         batch.labelValues(model).observe(n);
-    }
-
-    void inFlight(int delta) {
-        inFlight.inc(delta);
     }
 
     byte[] scrape() throws IOException {

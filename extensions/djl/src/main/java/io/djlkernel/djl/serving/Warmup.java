@@ -1,20 +1,15 @@
 package io.djlkernel.djl.serving;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -24,41 +19,14 @@ import java.util.logging.Logger;
 /**
  * Sends a new endpoint requests like its clients' through its own socket (HTTP parsing, decoding, batching, the
  * model, encoding) for {@link ServeOptions#warmup()}, so the JIT has compiled that path before readiness is
- * reported. Measured on the image fixture: without it, the first 10 s served well under the steady throughput.
+ * reported; {@link WarmupTraffic} makes them differ as real clients' requests do. Measured on the image fixture: without it, the first 10 s served well under the steady throughput.
  * The requests carry {@link #HEADER} and are left out of the endpoint's counters and metrics.
  */
 final class Warmup {
     private static final Logger LOG = Logger.getLogger(Warmup.class.getName());
     static final String HEADER = "X-Djl-Kernel-Warmup";
 
-    /** One request to repeat: path, content type and body. */
-    record Call(String path, String contentType, byte[] body) {
-    }
-
     private Warmup() {
-    }
-
-    /**
-     * The requests that stand for real traffic to {@code model}: an image to /predict (and the same tensor through
-     * V2) for a classifier, values of the declared shape through V2 otherwise; empty when the inputs are not known
-     * (a bare TorchScript file), in which case nothing can be warmed.
-     */
-    static List<Call> callsFor(ServableModel model) {
-        List<Call> calls = new ArrayList<>();
-        if (model.isImageClassifier()) {
-            String boundary = "djlkernelwarmup";
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"warmup.png\"\r\n"
-                    + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            body.writeBytes(noisePng(Math.max(model.imageSize(), 64)));
-            body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            calls.add(new Call("/predict", "multipart/form-data; boundary=" + boundary, body.toByteArray()));
-        }
-        String v2 = v2Sample(model);
-        if (v2 != null) {
-            calls.add(new Call("/v2/models/" + model.name() + "/infer", "application/json", v2.getBytes(StandardCharsets.UTF_8)));
-        }
-        return calls;
     }
 
     /**
@@ -70,11 +38,19 @@ final class Warmup {
      * refuse the sample values): an unwarmed endpoint is still a working one.
      * @return the number of requests answered
      */
-    static long run(String baseUrl, String token, List<Call> calls, Duration limit, int clients, BooleanSupplier stop) {
+    static long run(String baseUrl, String token, List<WarmupTraffic.Call> calls, Duration limit, int clients, BooleanSupplier stop) {
         if (calls.isEmpty() || limit.isZero()) return 0;
         URI base = URI.create(baseUrl);
-        List<byte[]> requests = new ArrayList<>();
-        for (Call call : calls) requests.add(httpRequest(base, token, call));
+        // every body with every client's headers; each client thread walks through them and the write patterns
+        List<byte[]> heads = new ArrayList<>();
+        List<byte[]> closing = new ArrayList<>();
+        for (WarmupTraffic.Call call : calls) {
+            for (String client : WarmupTraffic.CLIENT_HEADERS) {
+                heads.add(WarmupTraffic.head(base, token, call, client, false));
+                closing.add(WarmupTraffic.head(base, token, call, client, true));
+            }
+        }
+        int kinds = heads.size() * WarmupTraffic.WRITE_PATTERNS;
         long end = System.nanoTime() + limit.toNanos();
         AtomicLong answered = new AtomicLong();
         AtomicBoolean done = new AtomicBoolean();
@@ -82,23 +58,33 @@ final class Warmup {
         for (int t = 0; t < clients; t++) {
             int first = t;
             Thread thread = new Thread(() -> {
-                // raw keep-alive connections, as load generators use: a full HTTP client spent more CPU than the
-                // server it was warming on a 2-core machine
+                // raw connections, as load generators use: a full HTTP client spent more CPU than the server it was
+                // warming on a 2-core machine
                 String host = base.getHost().replaceAll("^\\[|\\]$", ""); // an IPv6 literal without its brackets
-                try (Socket socket = new Socket(host, base.getPort())) {
-                    socket.setTcpNoDelay(true);
-                    socket.setSoTimeout(30_000);
-                    OutputStream out = socket.getOutputStream();
-                    InputStream in = new BufferedInputStream(socket.getInputStream());
-                    int i = first;
-                    while (!done.get() && !stop.getAsBoolean()) {
-                        out.write(requests.get(i++ % requests.size()));
-                        out.flush();
-                        int status = readResponse(in);
-                        if (status == 200) {
-                            answered.incrementAndGet();
-                        } else if (status != 503 && done.compareAndSet(false, true)) { // 503: a full queue, keep on
-                            LOG.warning("warm-up stopped: " + calls.get((i - 1) % calls.size()).path() + " answered " + status);
+                int i = first * 7; // threads apart in the walk
+                try {
+                    // connections as clients make them, so that accepting and closing are compiled too: a one-shot
+                    // request that asks the server to close, then a keep-alive connection the client closes
+                    for (int c = 0; !done.get() && !stop.getAsBoolean(); c++) {
+                        boolean oneShot = c % 2 == 0;
+                        try (Socket socket = new Socket(host, base.getPort())) {
+                            socket.setTcpNoDelay(true);
+                            socket.setSoTimeout(30_000);
+                            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+                            InputStream in = new BufferedInputStream(socket.getInputStream());
+                            for (int n = oneShot ? KEEP_ALIVE_REQUESTS - 1 : 0; n < KEEP_ALIVE_REQUESTS
+                                    && !done.get() && !stop.getAsBoolean(); n++) {
+                                int kind = i++ % kinds;
+                                int head = kind / WarmupTraffic.WRITE_PATTERNS;
+                                WarmupTraffic.Call call = calls.get(head / WarmupTraffic.CLIENT_HEADERS.size());
+                                WarmupTraffic.send(out, (oneShot ? closing : heads).get(head), call.body(), kind);
+                                int status = readResponse(in);
+                                if (status == 200) {
+                                    answered.incrementAndGet();
+                                } else if (status != 503 && done.compareAndSet(false, true)) { // 503: a full queue, keep on
+                                    LOG.warning("warm-up stopped: " + call.path() + " answered " + status);
+                                }
+                            }
                         }
                     }
                 } catch (IOException e) {
@@ -148,19 +134,11 @@ final class Warmup {
     private static final int FLAT_WINDOWS = 5;
     /** The JIT compiles in the background, slower on a busy machine: never stop at an early, noisy plateau. */
     private static final int MIN_WINDOWS = 8;
-
-    private static byte[] httpRequest(URI base, String token, Call call) {
-        String head = "POST " + call.path() + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                + "\r\nContent-Type: " + call.contentType() + "\r\nContent-Length: " + call.body().length
-                + "\r\n" + HEADER + ": 1\r\n" + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n";
-        byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] all = Arrays.copyOf(h, h.length + call.body().length);
-        System.arraycopy(call.body(), 0, all, h.length, call.body().length);
-        return all;
-    }
+    /** Requests on each keep-alive connection of the warm-up before its client closes it. */
+    private static final int KEEP_ALIVE_REQUESTS = 50;
 
     /** Reads one response (status line, headers, a Content-Length body); returns its status. */
-    private static int readResponse(InputStream in) throws IOException {
+    static int readResponse(InputStream in) throws IOException {
         String statusLine = line(in);
         String[] parts = statusLine.split(" ");
         if (parts.length < 2) throw new IOException("not an HTTP response: " + statusLine);
@@ -182,59 +160,5 @@ final class Warmup {
             if (b != '\r') s.append((char) b);
         }
         return s.toString();
-    }
-
-    /**
-     * A V2 request for every declared input, variable dimensions as 1, with values like a client's: decimals in
-     * (-1, 1) for FP32/FP64 (the JSON parser reads "0" and "-0.421337" by different code, and zeros left the decimal
-     * one cold: the MLP fixture's first seconds after ready ran at 0.58x its steady speed), 0 for integers, false
-     * for BOOL; null if a type or shape is unknown.
-     */
-    static String v2Sample(ServableModel model) {
-        if (model.inputs().isEmpty()) return null;
-        Random random = new Random(11);
-        StringBuilder json = new StringBuilder("{\"inputs\":[");
-        for (int n = 0; n < model.inputs().size(); n++) {
-            IoSpec input = model.inputs().get(n);
-            String kind = input.datatype().name();
-            if (kind.equals("BYTES") || kind.equals("FP16")) return null;
-            long count = 1;
-            StringBuilder shape = new StringBuilder("[");
-            for (int d = 0; d < input.shape().length; d++) {
-                long size = input.shape()[d] < 0 ? 1 : input.shape()[d];
-                count *= size;
-                if (count > 1_000_000) return null; // a request this big would warm the JSON parser, not the path
-                shape.append(d > 0 ? "," : "").append(size);
-            }
-            shape.append(']');
-            if (n > 0) json.append(',');
-            json.append("{\"name\":\"").append(input.name()).append("\",\"datatype\":\"").append(kind)
-                    .append("\",\"shape\":").append(shape).append(",\"data\":[");
-            for (long i = 0; i < count; i++) {
-                if (i > 0) json.append(',');
-                switch (kind) {
-                    case "BOOL" -> json.append("false");
-                    case "FP32", "FP64" -> json.append(String.format(java.util.Locale.ROOT, "%.6f", random.nextDouble() * 2 - 1));
-                    default -> json.append('0');
-                }
-            }
-            json.append("]}");
-        }
-        return json.append("]}").toString();
-    }
-
-    private static byte[] noisePng(int side) {
-        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
-        Random random = new Random(7);
-        for (int y = 0; y < side; y++) {
-            for (int x = 0; x < side; x++) image.setRGB(x, y, random.nextInt(1 << 24));
-        }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", png);
-        } catch (IOException e) {
-            throw new IllegalStateException("encoding the warm-up image failed", e);
-        }
-        return png.toByteArray();
     }
 }

@@ -31,7 +31,11 @@ class WarmupTest {
                 assertEquals(200, Http.get(server.url() + "/v2/health/ready").status());
                 // 3 ready/live checks and 1 prediction: the warm-up's hundreds of requests are not the users'
                 assertEquals(4, server.requestCount());
-                assertFalse(Http.get(server.url() + "/metrics", auth).body().contains("warmup"));
+                String metrics = Http.get(server.url() + "/metrics", auth).body();
+                assertFalse(metrics.contains("warmup"), metrics);
+                // nor are its batches and queue times: one prediction, one batch
+                assertTrue(metrics.contains("djlkernel_batch_size_count{model=\"colours\"} 1"), metrics);
+                assertTrue(metrics.contains("djlkernel_queue_time_seconds_count{model=\"colours\"} 1"), metrics);
             } finally {
                 server.stop(2000);
             }
@@ -41,7 +45,7 @@ class WarmupTest {
     @Test
     void aModelWithoutDeclaredInputsIsReadyAtOnce() throws Exception {
         try (TorchScriptModel mlp = TorchScriptModel.load("mlp", ServingTest.fixture("mlp.pt"), null, -1, null, null)) {
-            assertTrue(Warmup.callsFor(mlp).isEmpty());
+            assertTrue(WarmupTraffic.callsFor(mlp).isEmpty());
             InferenceServer server = InferenceServer.start(mlp, ServeOptions.parse(List.of("--port", "0"))); // default warm-up
             try {
                 assertTrue(server.isWarm());
@@ -57,9 +61,9 @@ class WarmupTest {
         // mlp.pt takes [N, 4]; the file does not say so, --input-shape does
         ServeOptions o = ServeOptions.parse(List.of("--port", "0", "--warmup", "2s", "--input-shape", "-1,4"));
         try (TorchScriptModel mlp = TorchScriptModel.load("mlp", ServingTest.fixture("mlp.pt"), null, -1, null, null, o.inputShape())) {
-            List<Warmup.Call> calls = Warmup.callsFor(mlp);
-            assertEquals(1, calls.size());
-            assertEquals("/v2/models/mlp/infer", calls.get(0).path());
+            List<WarmupTraffic.Call> calls = WarmupTraffic.callsFor(mlp);
+            assertEquals(WarmupTraffic.JsonStyle.values().length, calls.size(), "one V2 body per JSON style");
+            for (WarmupTraffic.Call call : calls) assertEquals("/v2/models/mlp/infer", call.path());
             InferenceServer server = InferenceServer.start(mlp, o);
             try {
                 assertEquals(503, Http.get(server.url() + "/v2/health/ready").status(), "ready before the warm-up ended");
@@ -79,6 +83,93 @@ class WarmupTest {
                 assertEquals(5, server.requestCount());
             } finally {
                 server.stop(2000);
+            }
+        }
+    }
+
+    @Test
+    void everyWarmUpRequestIsAnsweredAsAClientsWouldBeWhateverItsHeadersBodyAndWrites() throws Exception {
+        try (TorchScriptModel model = TorchScriptModel.load("colours", ServingTest.fixture("classifier"),
+                "image-classification", 32, null, null)) {
+            List<WarmupTraffic.Call> calls = WarmupTraffic.callsFor(model);
+            assertEquals(java.util.Set.of("multipart/form-data", "image/png", "application/json"),
+                    calls.stream().map(c -> c.contentType().replaceAll(";.*", "")).collect(java.util.stream.Collectors.toSet()));
+            InferenceServer server = InferenceServer.start(model, ServingTest.opts("--port", "0", "--warmup", "0", "--token", "t0k"));
+            try {
+                java.net.URI base = java.net.URI.create(server.url());
+                int answered = 0;
+                try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+                    socket.setSoTimeout(30_000);
+                    var out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+                    var in = new java.io.BufferedInputStream(socket.getInputStream());
+                    for (WarmupTraffic.Call call : calls) {
+                        for (String client : WarmupTraffic.CLIENT_HEADERS) {
+                            for (int pattern = 0; pattern < WarmupTraffic.WRITE_PATTERNS; pattern++) {
+                                WarmupTraffic.send(out, WarmupTraffic.head(base, "t0k", call, client, false), call.body(), pattern);
+                                assertEquals(200, Warmup.readResponse(in), call.path() + " " + call.contentType() + " as " + client);
+                                answered++;
+                            }
+                        }
+                    }
+                }
+                // a one-shot request asking to close: answered, then the server closes the connection
+                WarmupTraffic.Call call = calls.get(0);
+                try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+                    socket.setSoTimeout(30_000);
+                    WarmupTraffic.send(socket.getOutputStream(), WarmupTraffic.head(base, "t0k", call,
+                            WarmupTraffic.CLIENT_HEADERS.get(1), true), call.body(), 0);
+                    var in = new java.io.BufferedInputStream(socket.getInputStream());
+                    assertEquals(200, Warmup.readResponse(in));
+                    assertEquals(-1, in.read(), "the connection stays open after Connection: close");
+                }
+                assertEquals(calls.size() * WarmupTraffic.CLIENT_HEADERS.size() * WarmupTraffic.WRITE_PATTERNS, answered);
+                // once the endpoint is ready, the warm-up's header no longer keeps a request out of the counts
+                assertEquals(answered + 1, server.requestCount());
+            } finally {
+                server.stop(2000);
+            }
+        }
+    }
+
+    @Test
+    void v2SamplesComeInTheJsonStylesClientsWriteAndSayTheSameThing() throws Exception {
+        try (TorchScriptModel model = TorchScriptModel.load("colours", ServingTest.fixture("classifier"),
+                "image-classification", 4, null, null)) {
+            String compact = WarmupTraffic.v2Sample(model, WarmupTraffic.JsonStyle.COMPACT);
+            String python = WarmupTraffic.v2Sample(model, WarmupTraffic.JsonStyle.PYTHON);
+            String indented = WarmupTraffic.v2Sample(model, WarmupTraffic.JsonStyle.INDENTED);
+            assertFalse(compact.contains(" ") || compact.contains("\n"), compact);
+            assertTrue(python.contains("\"inputs\": [{\"name\": ") && python.contains(", ") && !python.contains("\n"), python);
+            assertTrue(indented.contains("\n    {\n      \"data\": [\n"), indented);
+            for (String json : List.of(compact, python, indented)) {
+                var input = com.google.gson.JsonParser.parseString(json).getAsJsonObject().getAsJsonArray("inputs").get(0).getAsJsonObject();
+                assertEquals("[1,3,4,4]", input.get("shape").toString(), json);
+                assertEquals("FP32", input.get("datatype").getAsString());
+                assertEquals(48, input.getAsJsonArray("data").size(), json);
+                for (var v : input.getAsJsonArray("data")) assertTrue(Math.abs(v.getAsDouble()) <= 1, json);
+            }
+        }
+    }
+
+    @Test
+    void warmUpPngsUseEveryRowFilterAndDecodeToTheirPixelsBothWays() throws Exception {
+        java.awt.image.BufferedImage source = new java.awt.image.BufferedImage(23, 11, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(3);
+        for (int y = 0; y < 11; y++) for (int x = 0; x < 23; x++) source.setRGB(x, y, random.nextInt(1 << 24));
+        for (int channels : new int[] {3, 4}) {
+            byte[] png = WarmupTraffic.png(source, channels);
+            java.awt.image.BufferedImage read = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+            Pixels fast = PngFastPath.decode(png);
+            assertEquals(channels, fast.channels());
+            for (int y = 0; y < 11; y++) {
+                for (int x = 0; x < 23; x++) {
+                    int rgb = source.getRGB(x, y) & 0xffffff;
+                    assertEquals(rgb, read.getRGB(x, y) & 0xffffff, "ImageIO, pixel " + x + "," + y + " of " + channels + " channels");
+                    int at = (y * 23 + x) * channels;
+                    int[] c = {fast.data()[at] & 0xff, fast.data()[at + 1] & 0xff, fast.data()[at + 2] & 0xff};
+                    int fastRgb = fast.bgr() ? c[2] << 16 | c[1] << 8 | c[0] : c[0] << 16 | c[1] << 8 | c[2];
+                    assertEquals(rgb, fastRgb, "PngFastPath, pixel " + x + "," + y);
+                }
             }
         }
     }
@@ -111,7 +202,7 @@ class WarmupTest {
     void v2SamplesFollowTheDeclaredShapeWithVariableDimensionsAsOneAndDecimalsLikeAClients() throws Exception {
         try (TorchScriptModel model = TorchScriptModel.load("colours", ServingTest.fixture("classifier"),
                 "image-classification", 4, null, null)) {
-            String json = Warmup.v2Sample(model);
+            String json = WarmupTraffic.v2Sample(model);
             assertTrue(json.contains("\"shape\":[1,3,4,4]"), json);
             var data = com.google.gson.JsonParser.parseString(json).getAsJsonObject().getAsJsonArray("inputs").get(0)
                     .getAsJsonObject().getAsJsonArray("data");
@@ -119,7 +210,7 @@ class WarmupTest {
             for (var v : data) assertTrue(Math.abs(v.getAsDouble()) < 1 && v.getAsString().contains("."), json);
         }
         try (TorchScriptModel mlp = TorchScriptModel.load("mlp", ServingTest.fixture("mlp.pt"), null, -1, null, null)) {
-            assertNull(Warmup.v2Sample(mlp));
+            assertNull(WarmupTraffic.v2Sample(mlp));
         }
     }
 }
