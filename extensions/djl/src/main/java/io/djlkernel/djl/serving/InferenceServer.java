@@ -129,9 +129,16 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     private void startWarmup() {
-        List<WarmupTraffic.Call> calls = WarmupTraffic.callsFor(model);
-        if (calls.isEmpty() || options.warmup().isZero()) {
-            if (!options.warmup().isZero()) LOG.info("no warm-up for " + model.name() + ": its inputs are not declared");
+        if (options.warmup().isZero()) {
+            markWarm();
+            return;
+        }
+        List<WarmupTraffic.Call> calls = new ArrayList<>(WarmupTraffic.callsFor(model));
+        boolean declared = !calls.isEmpty();
+        calls.removeIf(call -> call.body().length > options.maxRequestBytes()); // a 413 would end the warm-up
+        if (calls.isEmpty()) {
+            LOG.info("no warm-up for " + model.name() + (declared
+                    ? ": its requests are larger than --max-request-size" : ": its inputs are not declared"));
             markWarm();
             return;
         }
@@ -140,6 +147,7 @@ public final class InferenceServer implements AutoCloseable {
             try {
                 int clients = Math.max(4, Math.min(16, options.workers() * options.batchSize()));
                 long n = Warmup.run(url(), options.token(), calls, options.warmup(), clients, () -> stopped);
+                warmupAnswered = n;
                 LOG.info("warm-up of " + model.name() + ": " + n + " requests in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "warm-up failed; serving unwarmed", e);
@@ -155,6 +163,13 @@ public final class InferenceServer implements AutoCloseable {
         warm = true;
         warmed.countDown();
     }
+
+    /** Requests the warm-up had answered when it ended (0 before, or without one). */
+    long warmupAnswered() {
+        return warmupAnswered;
+    }
+
+    private volatile long warmupAnswered;
 
     /** Whether the warm-up has ended (readiness waits for it). */
     public boolean isWarm() {

@@ -152,6 +152,24 @@ class WarmupTest {
     }
 
     @Test
+    void warmUpLeavesOutRequestsOverTheSizeLimitInsteadOfStoppingAtTheFirst413() throws Exception {
+        try (TorchScriptModel model = TorchScriptModel.load("colours", ServingTest.fixture("classifier"),
+                "image-classification", 32, null, null)) {
+            long smallest = WarmupTraffic.callsFor(model).stream().mapToLong(c -> c.body().length).min().orElseThrow();
+            long largest = WarmupTraffic.callsFor(model).stream().mapToLong(c -> c.body().length).max().orElseThrow();
+            assertTrue(smallest < largest, "the warm-up bodies differ in size");
+            InferenceServer server = InferenceServer.start(model, ServingTest.opts("--port", "0", "--warmup", "2s",
+                    "--max-request-size", Long.toString(smallest)));
+            try {
+                assertTrue(server.awaitWarm(30_000), "the warm-up did not end");
+                assertTrue(server.warmupAnswered() > 100, "the warm-up stopped early: " + server.warmupAnswered() + " answered");
+            } finally {
+                server.stop(2000);
+            }
+        }
+    }
+
+    @Test
     void warmUpPngsUseEveryRowFilterAndDecodeToTheirPixelsBothWays() throws Exception {
         java.awt.image.BufferedImage source = new java.awt.image.BufferedImage(23, 11, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.util.Random random = new java.util.Random(3);
