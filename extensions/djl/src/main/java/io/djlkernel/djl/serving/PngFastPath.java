@@ -113,7 +113,7 @@ final class PngFastPath {
         return out;
     }
 
-    private static int paeth(int a, int b, int c) {
+    static int paeth(int a, int b, int c) {
         int p = a + b - c;
         int pa = Math.abs(p - a);
         int pb = Math.abs(p - b);

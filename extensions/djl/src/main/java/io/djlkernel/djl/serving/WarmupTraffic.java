@@ -234,75 +234,20 @@ final class WarmupTraffic {
         return out.toByteArray();
     }
 
-    /**
-     * An 8-bit RGB ({@code channels} 3) or RGBA (4, alpha opaque) PNG whose rows use the five filter types in turn
-     * (None, Sub, Up, Average, Paeth), so that decoding runs every unfiltering branch.
-     */
+    /** An 8-bit RGB ({@code channels} 3) or RGBA (4, alpha opaque) PNG of {@code image}, every row filter used. */
     static byte[] png(BufferedImage image, int channels) {
         int w = image.getWidth();
         int h = image.getHeight();
-        int stride = w * channels;
-        byte[] previous = new byte[stride];
-        ByteArrayOutputStream filtered = new ByteArrayOutputStream((stride + 1) * h);
-        for (int y = 0; y < h; y++) {
-            byte[] row = new byte[stride];
-            for (int x = 0; x < w; x++) {
+        byte[] pixels = new byte[w * h * channels];
+        for (int y = 0, at = 0; y < h; y++) {
+            for (int x = 0; x < w; x++, at += channels) {
                 int rgb = image.getRGB(x, y);
-                row[x * channels] = (byte) (rgb >> 16);
-                row[x * channels + 1] = (byte) (rgb >> 8);
-                row[x * channels + 2] = (byte) rgb;
-                if (channels == 4) row[x * channels + 3] = (byte) 0xff;
+                pixels[at] = (byte) (rgb >> 16);
+                pixels[at + 1] = (byte) (rgb >> 8);
+                pixels[at + 2] = (byte) rgb;
+                if (channels == 4) pixels[at + 3] = (byte) 0xff;
             }
-            int filter = y % 5;
-            filtered.write(filter);
-            for (int i = 0; i < stride; i++) {
-                int left = i >= channels ? row[i - channels] & 0xff : 0;
-                int up = previous[i] & 0xff;
-                int upLeft = i >= channels ? previous[i - channels] & 0xff : 0;
-                int predicted = switch (filter) {
-                    case 1 -> left;
-                    case 2 -> up;
-                    case 3 -> (left + up) / 2;
-                    case 4 -> paeth(left, up, upLeft);
-                    default -> 0;
-                };
-                filtered.write((row[i] - predicted) & 0xff);
-            }
-            previous = row;
         }
-        java.util.zip.Deflater deflater = new java.util.zip.Deflater(6);
-        deflater.setInput(filtered.toByteArray());
-        deflater.finish();
-        ByteArrayOutputStream idat = new ByteArrayOutputStream();
-        byte[] buffer = new byte[1 << 16];
-        while (!deflater.finished()) idat.write(buffer, 0, deflater.deflate(buffer));
-        deflater.end();
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h)
-                .put((byte) 8).put((byte) (channels == 4 ? 6 : 2)).put((byte) 0).put((byte) 0).put((byte) 0);
-        chunk(png, "IHDR", header.array());
-        chunk(png, "IDAT", idat.toByteArray());
-        chunk(png, "IEND", new byte[0]);
-        return png.toByteArray();
-    }
-
-    private static int paeth(int a, int b, int c) {
-        int p = a + b - c;
-        int pa = Math.abs(p - a);
-        int pb = Math.abs(p - b);
-        int pc = Math.abs(p - c);
-        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-    }
-
-    private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
-        byte[] name = type.getBytes(StandardCharsets.ISO_8859_1);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(name);
-        crc.update(data);
-        png.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
-        png.writeBytes(name);
-        png.writeBytes(data);
-        png.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        return PngWriter.everyFilter(pixels, w, h, channels, 1);
     }
 }

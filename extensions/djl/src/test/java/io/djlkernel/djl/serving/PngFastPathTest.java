@@ -42,63 +42,6 @@ class PngFastPathTest {
         return img;
     }
 
-    /**
-     * A PNG written here with a chosen filter per row (rows cycle through all five), since ImageIO's writer picks
-     * its own and leaves some filters unused. {@code channels}: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA.
-     */
-    static byte[] encodeWithEveryFilter(byte[] pixels, int w, int h, int channels) throws Exception {
-        int stride = w * channels;
-        ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        for (int y = 0; y < h; y++) {
-            int filter = y % 5;
-            raw.write(filter);
-            for (int i = 0; i < stride; i++) {
-                int x = pixels[y * stride + i] & 0xff;
-                int a = i >= channels ? pixels[y * stride + i - channels] & 0xff : 0;
-                int b = y > 0 ? pixels[(y - 1) * stride + i] & 0xff : 0;
-                int c = y > 0 && i >= channels ? pixels[(y - 1) * stride + i - channels] & 0xff : 0;
-                int predicted = switch (filter) {
-                    case 0 -> 0;
-                    case 1 -> a;
-                    case 2 -> b;
-                    case 3 -> (a + b) >>> 1;
-                    default -> {
-                        int p = a + b - c;
-                        int pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-                        yield pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-                    }
-                };
-                raw.write((x - predicted) & 0xff);
-            }
-        }
-        ByteArrayOutputStream z = new ByteArrayOutputStream();
-        try (var deflate = new java.util.zip.DeflaterOutputStream(z)) {
-            deflate.write(raw.toByteArray());
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        int colourType = switch (channels) { case 1 -> 0; case 2 -> 4; case 3 -> 2; default -> 6; };
-        chunk(out, "IHDR", java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) colourType)
-                .put((byte) 0).put((byte) 0).put((byte) 0).array());
-        byte[] data = z.toByteArray();
-        int half = data.length / 2; // two IDAT chunks: the stream continues across chunks
-        chunk(out, "IDAT", Arrays.copyOfRange(data, 0, half));
-        chunk(out, "IDAT", Arrays.copyOfRange(data, half, data.length));
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        crc.update(t);
-        crc.update(data);
-        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(t);
-        out.writeBytes(data);
-        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-    }
-
     @Test
     void everyRowFilterAndPixelLayoutDecodesToTheExactBytes() throws Exception {
         Random rnd = new Random(42);
@@ -106,7 +49,7 @@ class PngFastPathTest {
             for (int[] wh : new int[][] {{1, 7}, {13, 11}, {64, 64}}) {
                 byte[] pixels = new byte[wh[0] * wh[1] * channels];
                 rnd.nextBytes(pixels);
-                byte[] png = encodeWithEveryFilter(pixels, wh[0], wh[1], channels);
+                byte[] png = PngWriter.everyFilter(pixels, wh[0], wh[1], channels, 2);
                 Pixels p = PngFastPath.decode(png);
                 assertNotNull(p);
                 assertEquals(channels, p.channels());
