@@ -21,14 +21,13 @@ import java.util.Random;
  * the code they take and not only one request's path. Warmed with one compact request from one raw client, the
  * MLP fixture's endpoint threw away about 50 compiled methods within a second of its first real client (headers
  * it had not parsed before, a body that arrived in two TCP segments and so in Netty's composite buffers, JSON with
- * spaces) and served its first seconds at 0.8× its steady rate while they were compiled again.
+ * spaces), and ran them slower until they were compiled again.
  * <p>
  * Varied here: the body (JSON compact, spaced as Python's {@code json.dumps} writes it, indented as
  * {@code JSON.stringify(v, null, 2)} does; numbers fixed, shortest and in exponent form; field orders; PNGs in RGB
  * and RGBA with every row filter, and a JPEG, at the model's size and not; multipart boundaries and raw image
- * bodies), the headers of common clients (curl,
- * python-requests, Go, a browser, Node in lower case) and how the request is written (at once, or headers and body
- * apart, or the body in two parts).
+ * bodies), the headers of common clients (curl, python-requests, Go, a browser, Node in lower case) and how the
+ * request is written (at once, or headers and body apart, or the body in two parts).
  */
 final class WarmupTraffic {
 
@@ -87,10 +86,10 @@ final class WarmupTraffic {
     }
 
     /**
-     * A V2 request for every declared input, variable dimensions as 1, with values like a client's: decimals in
-     * (-1, 1) for FP32/FP64 (the JSON parser reads "0" and "-0.421337" by different code, and zeros left the decimal
-     * one cold: the MLP fixture's first seconds after ready ran at 0.58x its steady speed), 0 for integers, false
-     * for BOOL; null if a type or shape is unknown.
+     * A V2 request for every declared input, variable dimensions as 1, written in {@code style}, with values like a
+     * client's: decimals in [-1, 1] for FP32/FP64 (the JSON parser reads "0" and "-0.421337" by different code, and
+     * zeros left the decimal one cold: the MLP fixture's first seconds after ready ran at 0.58x its steady speed),
+     * 0 and 1 for integers, true and false for BOOL; null if a type or shape is unknown.
      */
     static String v2Sample(ServableModel model, JsonStyle style) {
         if (model.inputs().isEmpty()) return null;
