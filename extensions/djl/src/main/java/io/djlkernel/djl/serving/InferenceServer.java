@@ -600,6 +600,7 @@ public final class InferenceServer implements AutoCloseable {
     private CompletableFuture<List<HostTensor>> run(List<HostTensor> inputs) {
         if (!model.isOpen()) throw new BadRequest(503, "model '" + model.name() + "' was unloaded");
         Origin origin = ORIGIN.get();
+        if (origin == null) origin = new Origin(null, metrics); // not from a request: the worker replies, users count it
         return batcher.submit(inputs, TimeUnit.MILLISECONDS.toNanos(options.timeout().toMillis()), origin.replyOn(), origin.countedIn());
     }
 
