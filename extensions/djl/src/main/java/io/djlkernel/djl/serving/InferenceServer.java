@@ -72,10 +72,7 @@ public final class InferenceServer implements AutoCloseable {
     private final ServableModel model;
     private final ServeOptions options;
     private final ServerMetrics metrics = new ServerMetrics();
-    /**
-     * Where the endpoint's own warm-up requests are counted: never shown, but counting them runs the same code as
-     * the users' requests, which the JIT has then compiled when they come.
-     */
+    /** Where the endpoint's own warm-up requests are counted (see {@link #startWarmup}). */
     private final ServerMetrics warmupMetrics = new ServerMetrics();
     private final Batcher batcher;
     private final EventLoopGroup boss;
@@ -107,18 +104,7 @@ public final class InferenceServer implements AutoCloseable {
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         io = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
         try {
-            channel = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(8192, 65536, 65536));
-                            ch.pipeline().addLast(new LingeringClose());
-                            ch.pipeline().addLast(new HttpServerKeepAliveHandler());
-                            ch.pipeline().addLast(new SizeLimit((int) options.maxRequestBytes()));
-                            ch.pipeline().addLast(new Handler());
-                        }
-                    })
-                    .bind(options.host(), options.port()).sync().channel();
+            channel = listen(options.host(), options.port(), metrics);
         } catch (RuntimeException | InterruptedException e) {
             batcher.stop(0);
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -128,6 +114,27 @@ public final class InferenceServer implements AutoCloseable {
         startWarmup();
     }
 
+    /** A listening socket whose connections' requests are counted in {@code countedIn}. */
+    private Channel listen(String host, int port, ServerMetrics countedIn) throws InterruptedException {
+        return new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(8192, 65536, 65536));
+                        ch.pipeline().addLast(new LingeringClose());
+                        ch.pipeline().addLast(new HttpServerKeepAliveHandler());
+                        ch.pipeline().addLast(new SizeLimit((int) options.maxRequestBytes(), countedIn));
+                        ch.pipeline().addLast(new Handler(countedIn));
+                    }
+                })
+                .bind(host, port).sync().channel();
+    }
+
+    /**
+     * Warms the endpoint up (see {@link Warmup}) through a loopback socket of its own, whose requests are counted in
+     * metrics that nothing shows: the same code as the users' requests, so the JIT compiles that too, and no
+     * request on the endpoint's port is ever left out of its counts.
+     */
     private void startWarmup() {
         if (options.warmup().isZero()) {
             markWarm();
@@ -146,10 +153,18 @@ public final class InferenceServer implements AutoCloseable {
             long t0 = System.nanoTime();
             try {
                 int clients = Math.max(4, Math.min(16, options.workers() * options.batchSize()));
-                long n = Warmup.run(url(), options.token(), calls, options.warmup(), clients, () -> stopped);
-                warmupAnswered = n;
-                LOG.info("warm-up of " + model.name() + ": " + n + " requests in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-            } catch (RuntimeException e) {
+                Channel own = listen("127.0.0.1", 0, warmupMetrics);
+                try {
+                    long n = Warmup.run("http://127.0.0.1:" + portOf(own), options.token(), calls, options.warmup(),
+                            clients, () -> stopped);
+                    warmupAnswered = n;
+                    LOG.info("warm-up of " + model.name() + ": " + n + " requests in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+                } finally {
+                    own.close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) { // Netty's bind rethrows a checked BindException unchecked
                 LOG.log(Level.WARNING, "warm-up failed; serving unwarmed", e);
             } finally {
                 markWarm();
@@ -200,7 +215,11 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     public int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        return portOf(channel);
+    }
+
+    private static int portOf(Channel listening) {
+        return ((InetSocketAddress) listening.localAddress()).getPort();
     }
 
     public String url() {
@@ -278,13 +297,16 @@ public final class InferenceServer implements AutoCloseable {
 
     /** 413 with a JSON body; the rest of an oversized body is read and dropped so the client sees the answer. */
     private final class SizeLimit extends HttpObjectAggregator {
-        SizeLimit(int max) {
+        private final ServerMetrics countedIn;
+
+        SizeLimit(int max, ServerMetrics countedIn) {
             super(max);
+            this.countedIn = countedIn;
         }
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            metrics.refused(model.name(), "oversized", 413);
+            countedIn.refused(model.name(), "oversized", 413);
             FullHttpResponse r = json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     error("the request body is larger than the limit of " + options.maxRequestBytes() + " bytes (--max-request-size)"));
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -294,11 +316,17 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        /** The users' metrics, or the warm-up's on its own socket. */
+        private final ServerMetrics countedIn;
+
+        Handler(ServerMetrics countedIn) {
+            this.countedIn = countedIn;
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             long t0 = System.nanoTime();
-            // the endpoint's own warm-up traffic is not the users': it is counted apart
-            ServerMetrics countedIn = warm || !req.headers().contains(Warmup.HEADER) ? metrics : warmupMetrics;
+            ServerMetrics countedIn = this.countedIn;
             countedIn.arrived();
             inFlight.incrementAndGet();
             String path = pathOf(req.uri());

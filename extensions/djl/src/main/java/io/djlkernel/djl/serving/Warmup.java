@@ -17,14 +17,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sends a new endpoint requests like its clients' through its own socket (HTTP parsing, decoding, batching, the
- * model, encoding) for {@link ServeOptions#warmup()}, so the JIT has compiled that path before readiness is
- * reported; {@link WarmupTraffic} makes them differ as real clients' requests do. Measured on the image fixture: without it, the first 10 s served well under the steady throughput.
- * The requests carry {@link #HEADER} and are left out of the endpoint's counters and metrics.
+ * Sends a new endpoint requests like its clients' (HTTP parsing, decoding, batching, the model, encoding) for
+ * {@link ServeOptions#warmup()}, so the JIT has compiled that path before readiness is reported;
+ * {@link WarmupTraffic} makes them differ as real clients' requests do. Measured on the image fixture: without it,
+ * the first 10 s served well under the steady throughput. The endpoint gives it a loopback socket of its own,
+ * whose requests are left out of the users' counts.
  */
 final class Warmup {
     private static final Logger LOG = Logger.getLogger(Warmup.class.getName());
-    static final String HEADER = "X-Djl-Kernel-Warmup";
 
     private Warmup() {
     }

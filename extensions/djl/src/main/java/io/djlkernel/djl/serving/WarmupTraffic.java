@@ -185,7 +185,7 @@ final class WarmupTraffic {
         String head = "POST " + call.path() + " HTTP/1.1\r\n" + (lower ? "host: " : "Host: ") + base.getHost() + ":"
                 + base.getPort() + "\r\n" + clientHeaders + (lower ? "content-type: " : "Content-Type: ")
                 + call.contentType() + "\r\n" + (lower ? "content-length: " : "Content-Length: ") + call.body().length
-                + "\r\n" + Warmup.HEADER + ": 1\r\n" + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n";
+                + "\r\n" + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n";
         return head.getBytes(StandardCharsets.ISO_8859_1);
     }
 
