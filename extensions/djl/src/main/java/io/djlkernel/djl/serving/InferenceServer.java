@@ -153,10 +153,9 @@ public final class InferenceServer implements AutoCloseable {
             long t0 = System.nanoTime();
             try {
                 int clients = Math.max(4, Math.min(16, options.workers() * options.batchSize()));
-                Channel own = listen("127.0.0.1", 0, warmupMetrics);
+                Channel own = listen(Warmup.HOST, 0, warmupMetrics);
                 try {
-                    long n = Warmup.run("http://127.0.0.1:" + portOf(own), options.token(), calls, options.warmup(),
-                            clients, () -> stopped);
+                    long n = Warmup.run(portOf(own), options.token(), calls, options.warmup(), clients, () -> stopped);
                     warmupAnswered = n;
                     LOG.info("warm-up of " + model.name() + ": " + n + " requests in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
                 } finally {

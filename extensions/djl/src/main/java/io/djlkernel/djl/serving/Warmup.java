@@ -25,6 +25,8 @@ import java.util.logging.Logger;
  */
 final class Warmup {
     private static final Logger LOG = Logger.getLogger(Warmup.class.getName());
+    /** Where the endpoint listens for its warm-up (a loopback socket of its own). */
+    static final String HOST = "127.0.0.1";
 
     private Warmup() {
     }
@@ -38,9 +40,9 @@ final class Warmup {
      * refuse the sample values): an unwarmed endpoint is still a working one.
      * @return the number of requests answered
      */
-    static long run(String baseUrl, String token, List<WarmupTraffic.Call> calls, Duration limit, int clients, BooleanSupplier stop) {
+    static long run(int port, String token, List<WarmupTraffic.Call> calls, Duration limit, int clients, BooleanSupplier stop) {
         if (calls.isEmpty() || limit.isZero()) return 0;
-        URI base = URI.create(baseUrl);
+        URI base = URI.create("http://" + HOST + ":" + port);
         // every body with every client's headers; each client thread walks through them and the write patterns
         List<byte[]> heads = new ArrayList<>();
         List<byte[]> closing = new ArrayList<>();
@@ -60,14 +62,13 @@ final class Warmup {
             Thread thread = new Thread(() -> {
                 // raw connections, as load generators use: a full HTTP client spent more CPU than the server it was
                 // warming on a 2-core machine
-                String host = base.getHost().replaceAll("^\\[|\\]$", ""); // an IPv6 literal without its brackets
                 int i = first * 7; // threads apart in the walk
                 try {
                     // connections as clients make them, so that accepting and closing are compiled too: a one-shot
                     // request that asks the server to close, then a keep-alive connection the client closes
                     for (int c = 0; !done.get() && !stop.getAsBoolean(); c++) {
                         boolean oneShot = c % 2 == 0;
-                        try (Socket socket = new Socket(host, base.getPort())) {
+                        try (Socket socket = new Socket(HOST, port)) {
                             socket.setTcpNoDelay(true);
                             socket.setSoTimeout(30_000);
                             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
