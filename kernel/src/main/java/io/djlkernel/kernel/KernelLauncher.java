@@ -61,8 +61,13 @@ public final class KernelLauncher {
         ConnectionInfo connection;
         try {
             connection = ConnectionInfo.read(connectionFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read connection file " + connectionFile, e);
+        } catch (IOException | RuntimeException e) { // unreadable, not JSON, not a JSON object
+            String detail = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            int at = detail.indexOf(" at line "); // Gson's advice on lenient parsing is not for a user
+            if (at >= 0) detail = "malformed JSON" + detail.substring(at);
+            String why = e instanceof IOException ? e.toString() : "not a JSON object of ports and key (" + detail + ")";
+            throw new UncheckedIOException("cannot read connection file " + connectionFile + ": " + why,
+                    e instanceof IOException io ? io : new IOException(e));
         }
         LOG.info(() -> "starting, pid " + ProcessHandle.current().pid() + ", Java " + Runtime.version()
                 + ", log " + logFile);

@@ -3,6 +3,7 @@ package io.djlkernel.kernel.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -36,6 +37,10 @@ public final class Main implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        // kernel.json's own call skips the command line's parser: building it (picocli, the other commands, the
+        // extensions' commands) cost about 150 ms on a 2-core machine, a quarter of the kernel's cold start, and
+        // picocli's classes predate what the class-data archive can hold. Anything else, errors included, is parsed.
+        if (RunCommand.isKernelJsonCall(args)) System.exit(RunCommand.launch(Path.of(args[1])));
         int code = newCommandLine(System.getenv(), System.getProperty("user.home")).execute(args);
         // `run` returns once the kernel has shut down; exit so non-daemon threads left by cells cannot keep it alive
         System.exit(code);

@@ -261,6 +261,18 @@ class CliTest {
     }
 
     @Test
+    void onlyKernelJsonsExactCallSkipsTheParser() throws Exception {
+        String conn = Files.writeString(tmp.resolve("kernel-1.json"), "{}").toString();
+        assertTrue(RunCommand.isKernelJsonCall(new String[] {"run", conn}));
+        assertFalse(RunCommand.isKernelJsonCall(new String[] {"run", tmp.resolve("missing.json").toString()}),
+                "the parser says the file is missing");
+        assertFalse(RunCommand.isKernelJsonCall(new String[] {"run", "--help"}));
+        assertFalse(RunCommand.isKernelJsonCall(new String[] {"run", conn, "extra"}));
+        assertFalse(RunCommand.isKernelJsonCall(new String[] {"install", conn}));
+        assertFalse(RunCommand.isKernelJsonCall(new String[] {"run", "bad\u0000path"}), "a path Java cannot take");
+    }
+
+    @Test
     void badArgumentsOnOtherCommandsExitTwo() {
         assertEquals(2, run());
         assertTrue(err.contains("Missing command"), err);

@@ -82,4 +82,21 @@ class KernelInstallIT {
         assertEquals(2, r.code(), r.out());
         assertTrue(r.out().contains("Unknown option: '--no-such-flag'"), r.out());
     }
+
+    /**
+     * kernel.json's call goes straight to the kernel: the command-line parser's start-up (about 150 ms of a 2-core
+     * machine's cold start, docs/benchmarks.md) stays out of it. A connection file that is not one is one clear line.
+     */
+    @Test
+    void kernelJsonsCallSkipsTheParserAndSaysWhatIsWrongWithTheConnectionFile() throws Exception {
+        Path garbage = Files.writeString(tmp.resolve("connection.json"), "not json {");
+        Result r = java(List.of("-Xlog:class+load=info", "-Xshare:off", "-jar", JAR.toString(), "run", garbage.toString()));
+        assertEquals(1, r.code(), r.out());
+        List<String> said = r.out().lines().filter(l -> !l.contains("[class,load]")).toList();
+        assertEquals(1, said.size(), r.out());
+        assertTrue(said.get(0).startsWith("djl-kernel run: error: cannot read connection file " + garbage), said.get(0));
+        assertTrue(r.out().contains("io.djlkernel.kernel.KernelLauncher "), "the kernel was started");
+        // verifying Main loads the parser's exception types, but no command line is built
+        assertTrue(r.out().lines().noneMatch(l -> l.contains(" picocli.CommandLine$Model")), "the parser was built");
+    }
 }
