@@ -359,3 +359,22 @@ def test_everyday_cells_compile_in_one_task_and_declarations_go_through_jshell(k
     run = execute(kc, "var missing = (String) null;\nmissing.length()")
     assert run.status == "error" and run.error()["ename"] == "java.lang.NullPointerException", run.describe()
     assert any("cell (line 2)" in line for line in run.error()["traceback"]), run.error()["traceback"]
+
+
+def test_package_names_complete_once_the_kernel_is_idle_after_start(kernel):
+    """JShell's index of the class path (package names for completion) is held back while the kernel starts, so that
+    it does not take a core from the first cell; once the kernel has been idle it is built, and completes packages
+    of the JDK and of the kernel's jars."""
+    km, kc = kernel
+    check_alive(km, kc)
+    wanted = {"import java.util.concu": "concurrent.", "import ai.djl.ndar": "ndarray."}
+    deadline = time.monotonic() + 60
+    for code, match in wanted.items():
+        while True:
+            msg_id = kc.complete(code, len(code))
+            reply = shell_reply(kc, msg_id, 30)
+            assert reply["status"] == "ok", reply
+            if match in reply["matches"]:
+                break
+            assert time.monotonic() < deadline, f"{code!r} never completed to {match!r}: {reply['matches']}"
+            time.sleep(0.5)

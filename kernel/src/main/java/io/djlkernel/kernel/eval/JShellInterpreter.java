@@ -134,18 +134,24 @@ public final class JShellInterpreter implements Interpreter {
      * session's start-up.
      */
     public void warmUpCellCompiler() {
+        indexPause = ClassIndexPause.hold(analysis); // start-up's compiles first; see warmUpInBackground
         if (fast != null) fast.warmUp();
     }
 
+    /** Set by {@link #warmUpCellCompiler()}, released by the background warm-up once the kernel is idle. */
+    private volatile ClassIndexPause indexPause;
+
     /**
-     * Starts warming JShell's javac up in the background (see {@link JavacWarmup}). Call once the session is ready.
+     * Starts warming JShell's javac up in the background (see {@link JavacWarmup}), and lets JShell's class index
+     * be built once the kernel is idle (see {@link ClassIndexPause}). Call once the session is ready.
      *
      * @param idleSinceNanos when the kernel last finished a request that runs code (System.nanoTime), or
      *                       {@link Long#MAX_VALUE} while one runs (a cell, its magics included): the warm-up only
      *                       runs after a moment of idleness
      */
     public void warmUpInBackground(java.util.function.LongSupplier idleSinceNanos) {
-        JavacWarmup.start(idleSinceNanos);
+        ClassIndexPause pause = indexPause;
+        JavacWarmup.start(idleSinceNanos, pause == null ? () -> { } : pause::release);
     }
 
     @Override
