@@ -361,10 +361,10 @@ def test_everyday_cells_compile_in_one_task_and_declarations_go_through_jshell(k
     assert any("cell (line 2)" in line for line in run.error()["traceback"]), run.error()["traceback"]
 
 
-def test_package_names_complete_once_the_kernel_is_idle_after_start(kernel):
+def test_package_names_complete_once_the_session_is_ready(kernel):
     """JShell's index of the class path (package names for completion) is held back while the kernel starts, so that
-    it does not take a core from the first cell; once the kernel has been idle it is built, and completes packages
-    of the JDK and of the kernel's jars."""
+    it does not take a core from the start-up the first cell waits for; then it is built, and completes packages of
+    the JDK and of the kernel's jars."""
     km, kc = kernel
     check_alive(km, kc)
     wanted = {"import java.util.concu": "concurrent.", "import ai.djl.ndar": "ndarray."}

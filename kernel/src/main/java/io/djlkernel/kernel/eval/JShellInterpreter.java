@@ -138,12 +138,12 @@ public final class JShellInterpreter implements Interpreter {
         if (fast != null) fast.warmUp();
     }
 
-    /** Set by {@link #warmUpCellCompiler()}, released by the background warm-up once the kernel is idle. */
+    /** Set by {@link #warmUpCellCompiler()}, released by {@link #warmUpInBackground} once the session is ready. */
     private volatile ClassIndexPause indexPause;
 
     /**
-     * Starts warming JShell's javac up in the background (see {@link JavacWarmup}), and lets JShell's class index
-     * be built once the kernel is idle (see {@link ClassIndexPause}). Call once the session is ready.
+     * Lets JShell's class index be built (see {@link ClassIndexPause}) and starts warming JShell's javac up in the
+     * background (see {@link JavacWarmup}). Call once the session is ready.
      *
      * @param idleSinceNanos when the kernel last finished a request that runs code (System.nanoTime), or
      *                       {@link Long#MAX_VALUE} while one runs (a cell, its magics included): the warm-up only
@@ -151,7 +151,8 @@ public final class JShellInterpreter implements Interpreter {
      */
     public void warmUpInBackground(java.util.function.LongSupplier idleSinceNanos) {
         ClassIndexPause pause = indexPause;
-        JavacWarmup.start(idleSinceNanos, pause == null ? () -> { } : pause::release);
+        if (pause != null) pause.release();
+        JavacWarmup.start(idleSinceNanos);
     }
 
     @Override

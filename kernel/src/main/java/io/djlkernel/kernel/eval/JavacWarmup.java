@@ -44,19 +44,9 @@ final class JavacWarmup {
      *
      * @param idleSinceNanos when the session last finished a cell (System.nanoTime), or {@link Long#MAX_VALUE}
      *                       while one runs
-     * @param onceIdle       runs when the kernel is first idle (or the warm-up ends): background work that start-up
-     *                       held back
      */
-    static void start(LongSupplier idleSinceNanos, Runnable onceIdle) {
-        Thread warmer = new Thread(() -> {
-            try {
-                // the background work held back for start-up goes first: it needs no javac of its own
-                if (waitForIdle(idleSinceNanos, System.nanoTime())) onceIdle.run();
-                run(idleSinceNanos);
-            } finally {
-                onceIdle.run();
-            }
-        }, "djl-kernel-javac-warmup");
+    static void start(LongSupplier idleSinceNanos) {
+        Thread warmer = new Thread(() -> run(idleSinceNanos), "djl-kernel-javac-warmup");
         warmer.setDaemon(true);
         warmer.setPriority(Thread.MIN_PRIORITY);
         warmer.start();
