@@ -38,7 +38,7 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         // kernel.json's own call skips the command line's parser: building it (picocli, the other commands, the
-        // extensions' commands) cost about 150 ms on a 2-core machine, a quarter of the kernel's cold start, and
+        // extensions' commands) cost about 150 ms on a 2-core machine, a fifth of the kernel's cold start, and
         // picocli's classes predate what the class-data archive can hold. Anything else, errors included, is parsed.
         if (RunCommand.isKernelJsonCall(args)) System.exit(RunCommand.launch(Path.of(args[1])));
         int code = newCommandLine(System.getenv(), System.getProperty("user.home")).execute(args);

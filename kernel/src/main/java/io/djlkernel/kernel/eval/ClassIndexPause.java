@@ -11,8 +11,8 @@ import jdk.jshell.SourceCodeAnalysis;
  * a session exists, walking every class of the JDK and of the class path (a few hundred milliseconds of CPU), to
  * complete package names. On a 2-core machine that thread took a core from the kernel's start-up, which the first
  * cell waits for. JShell pauses it itself while it compiles; this pause lasts until {@link #release()}, once the
- * session is ready. Not longer: cells ran slower while the index was not built (Java 17, a `1+1` cell 11.5 against
- * 8.5 ms with the pause held until the kernel was first idle). Where a JDK lacks the hook, nothing is held back.
+ * session is ready. Not longer: cells ran slower while the index was not built (Java 17, a {@code 1+1} cell 11.5
+ * against 8.5 ms with the pause held until the kernel was first idle). Where a JDK lacks the hook, nothing is held back.
  */
 final class ClassIndexPause {
     private static final Logger LOG = Logger.getLogger(ClassIndexPause.class.getName());

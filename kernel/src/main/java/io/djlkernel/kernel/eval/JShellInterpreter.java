@@ -131,7 +131,7 @@ public final class JShellInterpreter implements Interpreter {
     /**
      * Opens the one-task compiler and warms it on a thread of its own (see {@link FastCells#warmUp}): until it is
      * ready, every cell goes through JShell. Call once, as soon as the interpreter exists, so that it runs beside the
-     * session's start-up.
+     * session's start-up. JShell's class index is held back meanwhile, until {@link #warmUpInBackground}.
      */
     public void warmUpCellCompiler() {
         indexPause = ClassIndexPause.hold(analysis); // start-up's compiles first; see warmUpInBackground
