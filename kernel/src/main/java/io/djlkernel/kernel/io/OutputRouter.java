@@ -126,18 +126,23 @@ public final class OutputRouter implements AutoCloseable {
         lock.lock();
         try {
             while (!closed) {
-                long pending = stdoutBytes.size() + stderrBytes.size();
-                if (parent == null || pending == 0) {
-                    flushNeeded.await();
-                    continue;
-                }
-                long wait = firstPendingAt + flushIntervalNanos - System.nanoTime();
-                if (wait <= 0 || pending >= chunkBytes) {
-                    drainLocked(false);
-                    // a trailing partial UTF-8 character stays; look again one interval later
-                    firstPendingAt = System.nanoTime();
-                } else {
-                    flushNeeded.awaitNanos(wait);
+                try {
+                    long pending = stdoutBytes.size() + stderrBytes.size();
+                    if (parent == null || pending == 0) {
+                        flushNeeded.await();
+                        continue;
+                    }
+                    long wait = firstPendingAt + flushIntervalNanos - System.nanoTime();
+                    if (wait <= 0 || pending >= chunkBytes) {
+                        drainLocked(false);
+                        // a trailing partial UTF-8 character stays; look again one interval later
+                        firstPendingAt = System.nanoTime();
+                    } else {
+                        flushNeeded.awaitNanos(wait);
+                    }
+                } catch (OutOfMemoryError e) {
+                    // a cell filled the heap and this allocation failed first: output goes on once memory is back
+                    flushNeeded.awaitNanos(flushIntervalNanos);
                 }
             }
         } catch (InterruptedException e) {

@@ -185,20 +185,33 @@ public final class ZmqTransport implements Transport {
             ZMQ.Socket[] routers = {shell, control, stdin};
             Channel[] channels = {Channel.SHELL, Channel.CONTROL, Channel.STDIN};
             ByteBuffer drain = ByteBuffer.allocate(64);
+            int outOfMemory = 0;
             while (true) {
-                // Bounded wait: jeromq's poller was seen to miss the wake-up pipe now and then (a reply or
-                // output queued but never sent until the next request arrived); the timeout caps that at 10 ms.
-                int events = poller.poll(outgoing.isEmpty() ? WAKEUP_SAFETY_MS : 0);
-                drainWakeups(drain);
-                long before = sent.get();
-                sendQueued(codec, shell, control, stdin, iopub);
-                if (events == 0 && sent.get() > before) LOG.fine("sent after a missed wake-up");
-                if (closing) break;
-                for (int i = 0; i < routers.length; i++) {
-                    if (poller.pollin(i)) receiveAll(routers[i], channels[i], codec, listener);
+                try {
+                    // Bounded wait: jeromq's poller was seen to miss the wake-up pipe now and then (a reply or
+                    // output queued but never sent until the next request arrived); the timeout caps that at 10 ms.
+                    int events = poller.poll(outgoing.isEmpty() ? WAKEUP_SAFETY_MS : 0);
+                    drainWakeups(drain);
+                    long before = sent.get();
+                    sendQueued(codec, shell, control, stdin, iopub);
+                    if (events == 0 && sent.get() > before) LOG.fine("sent after a missed wake-up");
+                    if (closing) break;
+                    for (int i = 0; i < routers.length; i++) {
+                        if (poller.pollin(i)) receiveAll(routers[i], channels[i], codec, listener);
+                    }
+                    // replies queued by fast handlers during receive go out now, not after the next wake-up
+                    sendQueued(codec, shell, control, stdin, iopub);
+                    if (outOfMemory > 0) {
+                        int times = outOfMemory;
+                        outOfMemory = 0;
+                        LOG.warning(() -> "the heap ran out " + times + " time(s) under the IO thread; it went on");
+                    }
+                } catch (OutOfMemoryError e) {
+                    // A cell filled the heap and this thread's allocation failed before the cell's did. Once the
+                    // cell's own error frees its memory the kernel must still hear and answer: wait, go on.
+                    outOfMemory++;
+                    pause(OUT_OF_MEMORY_PAUSE_MS);
                 }
-                // replies queued by fast handlers during receive go out now, not after the next wake-up
-                sendQueued(codec, shell, control, stdin, iopub);
             }
             sendQueued(codec, shell, control, stdin, iopub);
         } catch (RuntimeException | Error e) {
@@ -238,30 +251,47 @@ public final class ZmqTransport implements Transport {
                             ZMQ.Socket iopub) {
         Outgoing next;
         long count = 0;
-        while ((next = outgoing.poll()) != null) {
-            ZMQ.Socket socket = switch (next.channel()) {
-                case SHELL -> shell;
-                case CONTROL -> control;
-                case STDIN -> stdin;
-                case IOPUB -> iopub;
-            };
-            try {
-                List<byte[]> frames = codec.encode(next.message());
-                int last = frames.size() - 1;
-                for (int i = 0; i < last; i++) socket.send(frames.get(i), ZMQ.SNDMORE);
-                socket.send(frames.get(last), 0);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "could not send " + next.message() + " on " + next.channel(), e);
+        try {
+            while ((next = cutShort != null ? cutShort : outgoing.poll()) != null) {
+                ZMQ.Socket socket = switch (next.channel()) {
+                    case SHELL -> shell;
+                    case CONTROL -> control;
+                    case STDIN -> stdin;
+                    case IOPUB -> iopub;
+                };
+                if (cutShort != null && cutShortFrames > 0) {
+                    socket.send(new byte[0], 0); // ends the half-sent copy: the client drops it as unsigned
+                    cutShortFrames = 0;
+                }
+                cutShort = null;
+                int framesOut = 0;
+                try {
+                    List<byte[]> frames = codec.encode(next.message());
+                    int last = frames.size() - 1;
+                    for (; framesOut < last; framesOut++) socket.send(frames.get(framesOut), ZMQ.SNDMORE);
+                    socket.send(frames.get(last), 0);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "could not send " + next.message() + " on " + next.channel(), e);
+                } catch (OutOfMemoryError e) {
+                    cutShort = next; // sent again, whole, once the IO thread goes on
+                    cutShortFrames = framesOut;
+                    throw e;
+                }
+                count++;
             }
-            count++;
-        }
-        if (count > 0) {
-            sent.addAndGet(count);
-            synchronized (sentMonitor) {
-                sentMonitor.notifyAll();
+        } finally {
+            if (count > 0) {
+                sent.addAndGet(count);
+                synchronized (sentMonitor) {
+                    sentMonitor.notifyAll();
+                }
             }
         }
     }
+
+    /** A message an OutOfMemoryError interrupted, and how many of its frames had gone out (IO thread only). */
+    private Outgoing cutShort;
+    private int cutShortFrames;
 
     private void receiveAll(ZMQ.Socket socket, Channel channel, WireCodec codec, Listener listener) {
         while (true) {
@@ -298,13 +328,17 @@ public final class ZmqTransport implements Transport {
     private void runHeartbeat(ZMQ.Socket heartbeat) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                byte[] ping = heartbeat.recv(0);
-                if (ping == null) continue;
-                List<byte[]> frames = new ArrayList<>(1);
-                frames.add(ping);
-                while (heartbeat.hasReceiveMore()) frames.add(heartbeat.recv(0));
-                for (int i = 0; i < frames.size(); i++) {
-                    heartbeat.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
+                try {
+                    byte[] ping = heartbeat.recv(0);
+                    if (ping == null) continue;
+                    List<byte[]> frames = new ArrayList<>(1);
+                    frames.add(ping);
+                    while (heartbeat.hasReceiveMore()) frames.add(heartbeat.recv(0));
+                    for (int i = 0; i < frames.size(); i++) {
+                        heartbeat.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
+                    }
+                } catch (OutOfMemoryError e) {
+                    pause(OUT_OF_MEMORY_PAUSE_MS); // as the IO thread: a full heap must not stop the heartbeat
                 }
             }
         } catch (ZMQException e) {
@@ -313,6 +347,17 @@ public final class ZmqTransport implements Transport {
             LOG.log(Level.WARNING, "heartbeat stopped", e);
         } finally {
             heartbeat.close();
+        }
+    }
+
+    /** How long a thread whose allocation failed waits before it tries again. */
+    private static final long OUT_OF_MEMORY_PAUSE_MS = 20;
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
