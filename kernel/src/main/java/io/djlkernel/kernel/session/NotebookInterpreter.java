@@ -95,6 +95,7 @@ public final class NotebookInterpreter implements Interpreter {
         try {
             return evalCell(code);
         } finally {
+            io.djlkernel.kernel.HeapReserve.refill(); // let go if the cell filled the heap
             idleSinceNanos = System.nanoTime();
         }
     }
