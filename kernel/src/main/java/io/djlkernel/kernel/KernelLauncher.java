@@ -58,7 +58,6 @@ public final class KernelLauncher {
     private static void launch(Path connectionFile, Supplier<Interpreter> interpreter, RendererRegistry renderers,
                                CommManager comms) {
         Path logFile = KernelLogging.configure();
-        HeapReserve.install();
         ConnectionInfo connection;
         try {
             connection = ConnectionInfo.read(connectionFile);

@@ -95,7 +95,6 @@ public final class NotebookInterpreter implements Interpreter {
         try {
             return evalCell(code);
         } finally {
-            io.djlkernel.kernel.HeapReserve.refill(); // let go if the cell filled the heap
             idleSinceNanos = System.nanoTime();
         }
     }
