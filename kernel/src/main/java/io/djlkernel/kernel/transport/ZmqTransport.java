@@ -326,17 +326,22 @@ public final class ZmqTransport implements Transport {
     }
 
     private void runHeartbeat(ZMQ.Socket heartbeat) {
+        // a ping received and not yet echoed: a REP socket must answer before it reads again, so a failed
+        // allocation between the two must not lose it
+        byte[] ping = null;
+        List<byte[]> more = new ArrayList<>(1);
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    byte[] ping = heartbeat.recv(0);
-                    if (ping == null) continue;
-                    List<byte[]> frames = new ArrayList<>(1);
-                    frames.add(ping);
-                    while (heartbeat.hasReceiveMore()) frames.add(heartbeat.recv(0));
-                    for (int i = 0; i < frames.size(); i++) {
-                        heartbeat.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
+                    if (ping == null) {
+                        ping = heartbeat.recv(0);
+                        if (ping == null) continue;
+                        more.clear();
+                        while (heartbeat.hasReceiveMore()) more.add(heartbeat.recv(0));
                     }
+                    heartbeat.send(ping, more.isEmpty() ? 0 : ZMQ.SNDMORE);
+                    for (int i = 0; i < more.size(); i++) heartbeat.send(more.get(i), i < more.size() - 1 ? ZMQ.SNDMORE : 0);
+                    ping = null;
                 } catch (OutOfMemoryError e) {
                     pause(OUT_OF_MEMORY_PAUSE_MS); // as the IO thread: a full heap must not stop the heartbeat
                 }
