@@ -32,7 +32,7 @@ public final class ZmqTransport implements Transport {
     private static final long WAKEUP_SAFETY_MS = 10;
 
     private final ConnectionInfo connection;
-    private final ZMQ.Context context = ZMQ.context(1);
+    private final ZMQ.Context context = newContext();
     private final Queue<Outgoing> outgoing = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicLong queued = new AtomicLong();
@@ -48,6 +48,12 @@ public final class ZmqTransport implements Transport {
     private Thread heartbeatThread;
 
     private record Outgoing(Channel channel, Message message) {
+    }
+
+    private static ZMQ.Context newContext() {
+        ZMQ.Context context = ZMQ.context(1);
+        context.setThreadFactor(JeromqThreads::create); // before the first socket starts jeromq's threads
+        return context;
     }
 
     public ZmqTransport(ConnectionInfo connection) {
@@ -356,7 +362,7 @@ public final class ZmqTransport implements Transport {
     }
 
     /** How long a thread whose allocation failed waits before it tries again. */
-    private static final long OUT_OF_MEMORY_PAUSE_MS = 20;
+    private static final long OUT_OF_MEMORY_PAUSE_MS = JeromqThreads.OUT_OF_MEMORY_PAUSE_MS;
 
     private static void pause(long millis) {
         try {
