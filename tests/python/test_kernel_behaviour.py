@@ -279,7 +279,8 @@ def test_history_reply_arrives_with_the_session_cells(kernel):
 
 def test_stop_on_error_aborts_queued_cells(kernel):
     km, kc = kernel
-    failing = kc.execute('throw new RuntimeException("first fails");')
+    # the failing cell runs long enough that the next request is surely queued behind it, even on a busy machine
+    failing = kc.execute('Thread.sleep(500); throw new RuntimeException("first fails");')
     queued = kc.execute('String ranAnyway = "yes";')
     assert collect(kc, failing, 30).status == "error"
     assert shell_reply(kc, queued, 30)["status"] == "aborted"
