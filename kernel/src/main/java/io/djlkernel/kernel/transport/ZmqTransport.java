@@ -30,6 +30,15 @@ public final class ZmqTransport implements Transport {
     // PUB drops messages beyond its high-water mark; big outputs arrive as many stream chunks
     private static final int IOPUB_SEND_HWM = 100_000;
     private static final long WAKEUP_SAFETY_MS = 10;
+    /**
+     * The largest frame a peer may send on the Jupyter sockets. jeromq allocates a frame as soon as its header
+     * declares the size, before a signature could be checked: a peer declaring a 1 GB frame filled a 512 MB heap
+     * from jeromq's I/O thread. Bigger frames now end the peer's connection instead. A quarter of the heap leaves
+     * the rest to the cells.
+     */
+    static final long MAX_FRAME_BYTES = Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 4);
+    /** Heartbeat pings are a few bytes (clients send a UUID or "ping"). */
+    static final long MAX_PING_BYTES = 64 * 1024;
 
     private final ConnectionInfo connection;
     private final ZMQ.Context context = newContext();
@@ -86,6 +95,7 @@ public final class ZmqTransport implements Transport {
         // bound here so a taken port fails start(); from now on only the heartbeat thread touches it
         ZMQ.Socket heartbeat = context.socket(SocketType.REP);
         heartbeat.setLinger(0);
+        heartbeat.setMaxMsgSize(MAX_PING_BYTES);
         int hbPort = bind(heartbeat, connection.heartbeatPort());
         boundConnection = boundConnection.withPorts(boundConnection.shellPort(), boundConnection.controlPort(),
                 boundConnection.stdinPort(), boundConnection.iopubPort(), hbPort);
@@ -375,6 +385,7 @@ public final class ZmqTransport implements Transport {
     private ZMQ.Socket socket(SocketType type) {
         ZMQ.Socket socket = context.socket(type);
         socket.setLinger(LINGER_MS);
+        socket.setMaxMsgSize(MAX_FRAME_BYTES);
         return socket;
     }
 
