@@ -18,7 +18,7 @@ final class JeromqThreads {
     private JeromqThreads() {
     }
 
-    /** For {@code ZMQ.Context.setThreadFactory}: a daemon thread, as jeromq's own factory makes. */
+    /** For {@code ZMQ.Context.setThreadFactor} (jeromq's spelling): a daemon thread, as jeromq's own factory makes. */
     static Thread create(Runnable pollerLoop, String name) {
         Thread thread = new Thread(() -> runSurvivingOutOfMemory(pollerLoop), name);
         thread.setDaemon(true);
