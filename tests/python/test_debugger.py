@@ -344,6 +344,22 @@ def test_bad_requests_get_a_message_and_the_session_goes_on(java):
     assert no_frame["success"] is False and "frameId" in no_frame["message"]
     not_paused = dbg.request("continue", threadId=12345)
     assert not_paused["success"] is False and "not paused" in not_paused["message"]
+    # arguments of the wrong JSON type, or missing, as a buggy front end might send them
+    for command, arguments in [("continue", {"threadId": "main"}), ("continue", {"threadId": [1, 2]}),
+                               ("scopes", {"frameId": {"id": 1}}), ("variables", {"variablesReference": "x"})]:
+        bad = dbg.request(command, **arguments)
+        assert bad["success"] is False and f"malformed {command} request" in bad["message"], (command, arguments, bad)
+    missing = dbg.request("continue")
+    assert missing["success"] is False and "needs arguments.threadId" in missing["message"], missing
+    # a seq that is not a number still gets a DAP response, not a protocol error
+    msg = kc.session.msg("debug_request", {"type": "request", "seq": "one", "command": "threads", "arguments": {}})
+    kc.control_channel.send(msg)
+    while True:
+        reply = kc.get_control_msg(timeout=30)
+        if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+            break
+    assert reply["msg_type"] == "debug_reply" and reply["content"]["type"] == "response", reply["content"]
+    assert reply["content"]["request_seq"] == 0 and reply["content"]["command"] == "threads", reply["content"]
     # still debugging: the breakpoint at line 4 stops the cell
     dbg.ok("configurationDone")
     msg_id = kc.execute(code)

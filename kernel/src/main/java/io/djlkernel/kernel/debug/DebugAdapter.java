@@ -88,7 +88,7 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
         JsonObject reply = new JsonObject();
         reply.addProperty("seq", seq.incrementAndGet());
         reply.addProperty("type", "response");
-        reply.addProperty("request_seq", dap.has("seq") ? dap.get("seq").getAsInt() : 0);
+        reply.addProperty("request_seq", Json.integer(dap, "seq", 0));
         reply.addProperty("command", command);
         try {
             JsonObject body = answer(command, arguments);
@@ -99,13 +99,29 @@ public final class DebugAdapter implements RequestHandler, JdiEngine.Events, Aut
             reply.addProperty("message", e.getMessage());
             reply.add("body", new JsonObject());
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "debug request " + command + " failed", e);
+            boolean malformed = malformedArguments(e);
+            LOG.log(malformed ? Level.FINE : Level.WARNING, "debug request " + command + " failed", e);
             reply.addProperty("success", false);
-            reply.addProperty("message", command + " failed: " + e);
+            reply.addProperty("message", malformed
+                    ? "malformed " + command + " request: an argument is missing or of the wrong type (" + e.getMessage() + ")"
+                    : command + " failed: " + e);
             reply.add("body", new JsonObject());
         }
         outbox.reply(channel, request, reply);
         if (command.equals("initialize") && reply.get("success").getAsBoolean()) event("initialized", new JsonObject());
+    }
+
+    /**
+     * Whether a request failed on reading its arguments: Gson's accessors throw these for a value of another JSON
+     * type (a string where a number goes, an array for a number), and a missing argument is a null.
+     */
+    private static boolean malformedArguments(Exception e) {
+        if (e instanceof NumberFormatException || e instanceof ClassCastException) return true;
+        // the JVM's own message names the call: "... because the return value of "com.google.gson.JsonObject.get(String)" is null"
+        if (e instanceof NullPointerException) return String.valueOf(e.getMessage()).contains("com.google.gson.JsonObject.get");
+        StackTraceElement[] at = e.getStackTrace();
+        return (e instanceof IllegalStateException || e instanceof UnsupportedOperationException)
+                && at.length > 0 && at[0].getClassName().startsWith("com.google.gson.");
     }
 
     /** A request the kernel answers with success: false and this message. */
