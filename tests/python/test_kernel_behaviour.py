@@ -228,6 +228,21 @@ def test_stdin_reads_become_input_requests(kernel):
     assert run.result() == '"hello from the front end"' or "hello from the front end" in run.result()
 
 
+@pytest.mark.parametrize("reply_content", [{"value": ["not", "text"]}, "not JSON at all"], ids=["array", "not-json"])
+def test_a_malformed_input_reply_ends_the_read_with_an_error(kernel, reply_content):
+    km, kc = kernel
+    msg_id = kc.execute("new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine()", allow_stdin=True)
+    request = kc.get_stdin_msg(timeout=30)
+    assert request["msg_type"] == "input_request"
+    # the front end has answered (and closed its input box): the cell must not wait for another reply
+    kc.session.send(kc.stdin_channel.socket, "input_reply", reply_content, parent=request["header"])
+    run = collect(kc, msg_id, 15)
+    assert run.status == "error", run.describe()
+    err = run.error()
+    assert "input_reply" in err["ename"] + " " + err["evalue"] + " " + "\n".join(err["traceback"]), err
+    check_alive(km, kc)
+
+
 def test_stdin_without_allow_stdin_fails_fast(kernel):
     km, kc = kernel
     run = execute(kc, "new java.util.Scanner(System.in).nextLine()", timeout=15, allow_stdin=False)

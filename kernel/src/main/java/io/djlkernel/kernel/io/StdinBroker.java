@@ -67,7 +67,20 @@ public final class StdinBroker {
             return;
         }
         com.google.gson.JsonElement value = reply.content().get("value");
-        waiting.complete(value == null || value.isJsonNull() ? "" : value.getAsString());
+        if (value == null || value.isJsonNull()) {
+            waiting.complete("");
+        } else if (value.isJsonPrimitive()) {
+            waiting.complete(value.getAsString());
+        } else {
+            // the front end has closed its input box: waiting on would hang the cell for good
+            waiting.completeExceptionally(new IOException("the front end's input_reply has no text as its value: " + value));
+        }
+    }
+
+    /** Called with an input_reply that could not be read at all (its content is not a JSON object). */
+    public void onMalformedInputReply(String problem) {
+        CompletableFuture<String> waiting = pending;
+        if (waiting != null) waiting.completeExceptionally(new IOException("the front end's input_reply was malformed: " + problem));
     }
 
     /** Asks the front end for one line (without its line break). */
@@ -90,7 +103,7 @@ public final class StdinBroker {
             } catch (CancellationException e) {
                 throw new InterruptedIOException("input was cancelled (interrupted or the cell ended)");
             } catch (ExecutionException e) {
-                throw new IOException("input failed", e.getCause());
+                throw new IOException("input failed: " + e.getCause().getMessage(), e.getCause());
             } finally {
                 pending = null;
             }

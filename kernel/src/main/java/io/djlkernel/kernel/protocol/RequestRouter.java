@@ -92,6 +92,10 @@ public final class RequestRouter implements Transport.Listener, AutoCloseable {
     public void onInvalidMessage(Channel channel, InvalidMessageException problem) {
         if (problem.header() == null) return; // nobody to answer
         Message request = new Message(problem.identities(), problem.header(), null, null, null, List.of());
+        if (channel == Channel.STDIN && "input_reply".equals(request.type())) {
+            stdin.onMalformedInputReply(problem.getMessage()); // the cell reading input must not wait for good
+            return;
+        }
         if (!request.type().endsWith("_request")) return;
         outbox.reply(channel, request, Outbox.error("MalformedMessage", problem.getMessage(), List.of()));
     }
