@@ -64,3 +64,16 @@ def pytest_report_header(config):
 def pytest_unconfigure(config):
     if _prefix is not None:
         shutil.rmtree(_prefix, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def guard_kernel():
+    """The guard rails' kernel ("java-guard": GUARD_HEAP_MB of heap, no archive), one per test module, so that each
+    test also checks that the kernel survived the ones before it. Yields (KernelManager, client)."""
+    from jupyter_client.manager import start_new_kernel
+    km, kc = start_new_kernel(kernel_name="java-guard", startup_timeout=60)
+    try:
+        yield km, kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

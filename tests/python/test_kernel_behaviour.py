@@ -9,21 +9,10 @@ import time
 from queue import Empty
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from conftest import GUARD_HEAP_MB
 
 INTERRUPT_DEADLINE_S = 1.0
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    km, kc = start_new_kernel(kernel_name="java-guard", startup_timeout=60)
-    try:
-        yield km, kc
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
 
 
 class Run:
@@ -98,8 +87,8 @@ def check_alive(km, kc, expect_state=None):
         assert run.result() == value, f"state lost: {code} -> {run.describe()}"
 
 
-def test_jvm_opt_from_install_reaches_the_kernel(kernel):
-    km, kc = kernel
+def test_jvm_opt_from_install_reaches_the_kernel(guard_kernel):
+    km, kc = guard_kernel
     run = execute(kc, "Runtime.getRuntime().maxMemory() / (1024 * 1024)", timeout=60)
     assert run.status == "ok", run.describe()
     assert GUARD_HEAP_MB * 0.8 <= int(run.result()) <= GUARD_HEAP_MB, run.result()
@@ -142,8 +131,8 @@ def collect_rest(kc, msg_id):
     ("long spin(long n) { long s = 0; while (true) { s += n; if (s == 42) break; } return s; }", "spin(0)"),
     (None, "for (long i = 0; ; i++) { Math.sqrt(i); }"),
 ], ids=["busy-loop", "sleep", "loop-in-user-method", "for-loop"])
-def test_interrupt_stops_the_cell_within_a_second_and_keeps_state(kernel, setup, code):
-    km, kc = kernel
+def test_interrupt_stops_the_cell_within_a_second_and_keeps_state(guard_kernel, setup, code):
+    km, kc = guard_kernel
     assert execute(kc, "int kept = 42;").status == "ok"
     if setup:
         run = execute(kc, setup)
@@ -157,8 +146,8 @@ def test_interrupt_stops_the_cell_within_a_second_and_keeps_state(kernel, setup,
     check_alive(km, kc, expect_state=("kept", "42"))
 
 
-def test_system_exit_ends_the_cell_not_the_kernel(kernel):
-    km, kc = kernel
+def test_system_exit_ends_the_cell_not_the_kernel(guard_kernel):
+    km, kc = guard_kernel
     assert execute(kc, 'String survivor = "still here";').status == "ok"
     run = execute(kc, 'System.out.println("before exit"); System.exit(3); System.out.println("after exit");')
     assert run.status == "error", run.describe()
@@ -171,8 +160,8 @@ def test_system_exit_ends_the_cell_not_the_kernel(kernel):
     assert run.status == "ok" and "still here" in run.result(), run.describe()
 
 
-def test_out_of_memory_ends_the_cell_and_the_kernel_recovers(kernel):
-    km, kc = kernel
+def test_out_of_memory_ends_the_cell_and_the_kernel_recovers(guard_kernel):
+    km, kc = guard_kernel
     run = execute(kc, "{ var hog = new java.util.ArrayList<long[]>(); while (true) hog.add(new long[16_000_000]); }",
                   timeout=120)
     assert run.status == "error", run.describe()
@@ -182,8 +171,8 @@ def test_out_of_memory_ends_the_cell_and_the_kernel_recovers(kernel):
     assert run.status == "ok" and run.result() == "32000000", run.describe()
 
 
-def test_stack_overflow_ends_the_cell_and_the_kernel_lives(kernel):
-    km, kc = kernel
+def test_stack_overflow_ends_the_cell_and_the_kernel_lives(guard_kernel):
+    km, kc = guard_kernel
     assert execute(kc, "int down(int n) { return down(n + 1) + 1; }").status == "ok"
     run = execute(kc, "down(0)", timeout=60)
     assert run.status == "error", run.describe()
@@ -193,8 +182,8 @@ def test_stack_overflow_ends_the_cell_and_the_kernel_lives(kernel):
     check_alive(km, kc)
 
 
-def test_ten_megabytes_of_output_arrive_complete(kernel):
-    km, kc = kernel
+def test_ten_megabytes_of_output_arrive_complete(guard_kernel):
+    km, kc = guard_kernel
     lines = 100_000  # each line is 99 characters + newline: 10,000,000 characters in all
     code = ('String pad = "x".repeat(90);\n'
             f'for (int i = 0; i < {lines}; i++) System.out.println(String.format("%09d", i) + pad);')
@@ -213,8 +202,8 @@ def test_ten_megabytes_of_output_arrive_complete(kernel):
     assert time.monotonic() - t0 < 5, "the kernel stays responsive after a flood of output"
 
 
-def test_stdin_reads_become_input_requests(kernel):
-    km, kc = kernel
+def test_stdin_reads_become_input_requests(guard_kernel):
+    km, kc = guard_kernel
     msg_id = kc.execute('String line = new java.util.Scanner(System.in).nextLine();\n'
                         'System.out.println("got [" + line + "]");', allow_stdin=True)
     request = kc.get_stdin_msg(timeout=30)
@@ -229,8 +218,8 @@ def test_stdin_reads_become_input_requests(kernel):
 
 
 @pytest.mark.parametrize("reply_content", [{"value": ["not", "text"]}, "not JSON at all"], ids=["array", "not-json"])
-def test_a_malformed_input_reply_ends_the_read_with_an_error(kernel, reply_content):
-    km, kc = kernel
+def test_a_malformed_input_reply_ends_the_read_with_an_error(guard_kernel, reply_content):
+    km, kc = guard_kernel
     msg_id = kc.execute("new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine()", allow_stdin=True)
     request = kc.get_stdin_msg(timeout=30)
     assert request["msg_type"] == "input_request"
@@ -243,8 +232,8 @@ def test_a_malformed_input_reply_ends_the_read_with_an_error(kernel, reply_conte
     check_alive(km, kc)
 
 
-def test_stdin_without_allow_stdin_fails_fast(kernel):
-    km, kc = kernel
+def test_stdin_without_allow_stdin_fails_fast(guard_kernel):
+    km, kc = guard_kernel
     run = execute(kc, "new java.util.Scanner(System.in).nextLine()", timeout=15, allow_stdin=False)
     assert run.status == "error", "a read with no front end to answer must end the cell, not hang it"
     check_alive(km, kc)
@@ -256,8 +245,8 @@ def execution_count(kc):
     return run.reply["execution_count"]
 
 
-def test_silent_runs_code_without_output_or_count(kernel):
-    km, kc = kernel
+def test_silent_runs_code_without_output_or_count(guard_kernel):
+    km, kc = guard_kernel
     before = execution_count(kc)
     run = execute(kc, 'int quiet = 5; System.out.println("shh"); quiet * 2', silent=True)
     assert run.status == "ok", run.describe()
@@ -267,8 +256,8 @@ def test_silent_runs_code_without_output_or_count(kernel):
     assert execute(kc, "quiet").result() == "5", "silent code still ran"
 
 
-def test_store_history_false_neither_counts_nor_records(kernel):
-    km, kc = kernel
+def test_store_history_false_neither_counts_nor_records(guard_kernel):
+    km, kc = guard_kernel
     before = execution_count(kc)
     run = execute(kc, "40 + 2 // not stored", store_history=False)
     assert run.status == "ok" and run.result() == "42", run.describe()
@@ -282,8 +271,8 @@ def history_tail(kc, n):
     return shell_reply(kc, msg_id, 10)["history"]
 
 
-def test_history_reply_arrives_with_the_session_cells(kernel):
-    km, kc = kernel
+def test_history_reply_arrives_with_the_session_cells(guard_kernel):
+    km, kc = guard_kernel
     assert execute(kc, 'String remembered = "h1";').status == "ok"
     history = history_tail(kc, 5)
     assert history and history[-1][2] == 'String remembered = "h1";', history
@@ -292,8 +281,8 @@ def test_history_reply_arrives_with_the_session_cells(kernel):
     assert [h[2] for h in found] == ['String remembered = "h1";'], found
 
 
-def test_stop_on_error_aborts_queued_cells(kernel):
-    km, kc = kernel
+def test_stop_on_error_aborts_queued_cells(guard_kernel):
+    km, kc = guard_kernel
     # the failing cell runs long enough that the next request is surely queued behind it, even on a busy machine
     failing = kc.execute('Thread.sleep(500); throw new RuntimeException("first fails");')
     queued = kc.execute('String ranAnyway = "yes";')
@@ -308,10 +297,10 @@ def test_stop_on_error_aborts_queued_cells(kernel):
     assert collect(kc, queued, 30).status == "ok"
 
 
-def test_panel_comms_answer_while_a_cell_runs(kernel):
+def test_panel_comms_answer_while_a_cell_runs(guard_kernel):
     """The devices and endpoints panels stay live during a long cell (training, say): their comms are served
     beside the shell queue. Opened here as JupyterLab opens them."""
-    km, kc = kernel
+    km, kc = guard_kernel
     running = kc.execute("Thread.sleep(4000);")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # wait until the cell is really running
@@ -350,10 +339,10 @@ def usage(kc):
             return reply["content"]
 
 
-def test_everyday_cells_compile_in_one_task_and_declarations_go_through_jshell(kernel):
+def test_everyday_cells_compile_in_one_task_and_declarations_go_through_jshell(guard_kernel):
     """The installed kernel (its jar manifest opens javac's task pool) compiles a cell of statements in one task;
     a method goes through JShell and still sees that cell's variables."""
-    km, kc = kernel
+    km, kc = guard_kernel
     cell = "var ordered = new ArrayList<Integer>(List.of(3, 1, 2));\nCollections.sort(ordered);\nordered"
     check_alive(km, kc)  # the interpreter is ready: its fields are in the usage reply
     deadline = time.monotonic() + 30
@@ -377,11 +366,11 @@ def test_everyday_cells_compile_in_one_task_and_declarations_go_through_jshell(k
     assert any("cell (line 2)" in line for line in run.error()["traceback"]), run.error()["traceback"]
 
 
-def test_package_names_complete_once_the_session_is_ready(kernel):
+def test_package_names_complete_once_the_session_is_ready(guard_kernel):
     """JShell's index of the class path (package names for completion) is held back while the kernel starts, so that
     it does not take a core from the start-up the first cell waits for; then it is built, and completes packages of
     the JDK and of the kernel's jars."""
-    km, kc = kernel
+    km, kc = guard_kernel
     check_alive(km, kc)
     wanted = {"import java.util.concu": "concurrent.", "import ai.djl.ndar": "ndarray."}
     deadline = time.monotonic() + 60

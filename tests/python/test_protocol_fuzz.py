@@ -9,9 +9,6 @@ import struct
 import time
 from queue import Empty
 
-import pytest
-from jupyter_client.manager import start_new_kernel
-
 from conftest import GUARD_HEAP_MB
 
 WEIRD = [None, 0, -1, 2**31, 2**63 - 1, -2**63, 1.5, 1e308, "", "x" * 10000, "\u0000", "\ud7ff\ue000", [], [1, 2], {},
@@ -31,16 +28,6 @@ REQUESTS = {
 # no reply is due to these: unknown types are ignored (as ipykernel does), comm messages answer on IOPub if at all
 NO_REPLY = {"comm_open": {"comm_id": "c1", "target_name": "nowhere", "data": {}},
             "comm_msg": {"comm_id": "c1", "data": {}}, "made_up_request": {"x": 1}}
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    km, kc = start_new_kernel(kernel_name="java-guard", startup_timeout=60)
-    try:
-        yield km, kc
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
 
 
 def mangled(rnd, content):
@@ -72,8 +59,8 @@ def reply_to(kc, msg_id, channel, timeout=20):
     return None
 
 
-def test_every_mangled_request_is_answered_and_the_session_goes_on(kernel):
-    km, kc = kernel
+def test_every_mangled_request_is_answered_and_the_session_goes_on(guard_kernel):
+    km, kc = guard_kernel
     assert kc.execute_interactive('String kept = "before";', timeout=60)["content"]["status"] == "ok"
     rnd = random.Random(20261206)
     unanswered, not_dap = [], []
@@ -114,8 +101,8 @@ def zmtp_peer(port):
     return peer
 
 
-def test_a_peer_declaring_a_frame_bigger_than_the_heap_is_dropped(kernel):
-    km, kc = kernel
+def test_a_peer_declaring_a_frame_bigger_than_the_heap_is_dropped(guard_kernel):
+    km, kc = guard_kernel
     peer = zmtp_peer(km.get_connection_info()["shell_port"])
     try:
         peer.sendall(b"\x02" + struct.pack(">Q", 2 * GUARD_HEAP_MB * 1024 * 1024) + b"x" * 100)

@@ -12,7 +12,8 @@ import java.util.logging.Logger;
  */
 final class JeromqThreads {
     private static final Logger LOG = Logger.getLogger(JeromqThreads.class.getName());
-    static final long OUT_OF_MEMORY_PAUSE_MS = 20;
+    /** How long a thread whose allocation failed waits before it tries again. */
+    private static final long OUT_OF_MEMORY_PAUSE_MS = 20;
     private static final AtomicLong RESTARTS = new AtomicLong();
 
     private JeromqThreads() {
@@ -36,7 +37,7 @@ final class JeromqThreads {
                 return;
             } catch (OutOfMemoryError e) {
                 RESTARTS.incrementAndGet();
-                pause();
+                pauseAfterOutOfMemory();
                 try {
                     LOG.warning(() -> "the heap ran out under " + Thread.currentThread().getName() + "; it went on");
                 } catch (OutOfMemoryError stillFull) {
@@ -51,7 +52,8 @@ final class JeromqThreads {
         return RESTARTS.get();
     }
 
-    private static void pause() {
+    /** The wait of any kernel thread whose allocation failed (this loop's, the transport's IO and heartbeat threads). */
+    static void pauseAfterOutOfMemory() {
         try {
             Thread.sleep(OUT_OF_MEMORY_PAUSE_MS);
         } catch (InterruptedException e) {

@@ -226,7 +226,7 @@ public final class ZmqTransport implements Transport {
                     // A cell filled the heap and this thread's allocation failed before the cell's did. Once the
                     // cell's own error frees its memory the kernel must still hear and answer: wait, go on.
                     outOfMemory++;
-                    pause(OUT_OF_MEMORY_PAUSE_MS);
+                    JeromqThreads.pauseAfterOutOfMemory();
                 }
             }
             sendQueued(codec, shell, control, stdin, iopub);
@@ -359,7 +359,7 @@ public final class ZmqTransport implements Transport {
                     for (int i = 0; i < more.size(); i++) heartbeat.send(more.get(i), i < more.size() - 1 ? ZMQ.SNDMORE : 0);
                     ping = null;
                 } catch (OutOfMemoryError e) {
-                    pause(OUT_OF_MEMORY_PAUSE_MS); // as the IO thread: a full heap must not stop the heartbeat
+                    JeromqThreads.pauseAfterOutOfMemory(); // as the IO thread: a full heap must not stop the heartbeat
                 }
             }
         } catch (ZMQException e) {
@@ -368,17 +368,6 @@ public final class ZmqTransport implements Transport {
             LOG.log(Level.WARNING, "heartbeat stopped", e);
         } finally {
             heartbeat.close();
-        }
-    }
-
-    /** How long a thread whose allocation failed waits before it tries again. */
-    private static final long OUT_OF_MEMORY_PAUSE_MS = JeromqThreads.OUT_OF_MEMORY_PAUSE_MS;
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
